@@ -22,7 +22,7 @@ if BALADIYA_ENV not in {"production", "development"}:
     raise ImproperlyConfigured("BALADIYA_ENV must be 'production' or 'development'.")
 PRODUCTION = BALADIYA_ENV == "production"
 
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
 if PRODUCTION and (
     not SECRET_KEY
@@ -99,9 +99,7 @@ TEMPLATES = [
 
 # Databases: SQLite by default, DATABASE_URL (PostgreSQL) in production and CI.
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'baladiya.sqlite3'}"
-    )
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'baladiya.sqlite3'}")
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -172,7 +170,10 @@ USE_TZ = True
 TIME_ZONE = "Africa/Algiers"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles") if PRODUCTION else None
+# In development and tests, WhiteNoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {

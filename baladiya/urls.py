@@ -2,16 +2,40 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_page
 
+from baladiya.api import api
 from baladiya.core import views as core_views
+from baladiya.core.sitemaps import SITEMAPS
+
+admin.site.site_header = admin.site.site_title = _("Baladiya administration")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_page(3600)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("baladiya.core.urls")),
+    path("", include("baladiya.territory.urls")),
+    path("staff/", include("baladiya.organisation.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

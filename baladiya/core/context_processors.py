@@ -21,6 +21,7 @@ def shell(request: HttpRequest) -> dict:
         for code, _name in settings.LANGUAGES
     ]
     return {
+        "LANGUAGE_CODE": current,
         "LANGUAGE_DIR": "rtl" if get_language_bidi() else "ltr",
         "shell_languages": languages,
     }

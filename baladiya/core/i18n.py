@@ -27,9 +27,9 @@ class MultilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return pick_language_field(self, "name")
-
-    def __str__(self) -> str:
-        return self.name

@@ -3,8 +3,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import get_language_from_path
+
+STAFF_PREFIXES = ("staff/", "admin/")
 
 
 class RememberLanguageMiddleware:
@@ -19,14 +21,20 @@ class RememberLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
         lang = get_language_from_path(request.path_info)
+        if lang and lang not in settings.STAFF_LANGUAGES:
+            # Kabyle is offered on citizen pages; agents' pages are in Arabic, French, English.
+            rest = request.path_info[len(lang) + 2 :]
+            if rest.startswith(STAFF_PREFIXES):
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponseRedirect(f"/fr/{rest}" + (f"?{query}" if query else ""))
+        response = self.get_response(request)
         if lang and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != lang:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 lang,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite="Lax",
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=True,
             )

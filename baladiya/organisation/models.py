@@ -119,7 +119,7 @@ class Structure(MultilingualName):
 
     def save(self, *args, **kwargs) -> None:
         self.path = self.compute_path()
-        self.depth = self.path.count("/") - 1
+        self.depth = self.path.count("/") - 2
         super().save(*args, **kwargs)
 
     def compute_path(self) -> str:
@@ -152,9 +152,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "structure", "role"], name="membership_unique"
-            )
+            models.UniqueConstraint(fields=["user", "structure", "role"], name="membership_unique")
         ]
 
     def __str__(self) -> str:

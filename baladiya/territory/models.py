@@ -70,9 +70,7 @@ class Commune(MultilingualName):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         constraints = [
-            models.UniqueConstraint(
-                fields=["daira", "name_fr"], name="commune_unique_per_daira"
-            ),
+            models.UniqueConstraint(fields=["daira", "name_fr"], name="commune_unique_per_daira"),
             models.UniqueConstraint(
                 fields=["ons_code"],
                 condition=~models.Q(ons_code=""),

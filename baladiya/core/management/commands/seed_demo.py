@@ -1,0 +1,27 @@
+"""`manage.py seed_demo`: load the demo data of every domain and print the demo accounts."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from baladiya.organisation import demo as organisation_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo (pilot communes, services, accounts). Idempotent; refused in production."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo is for development: production never has demo accounts.")
+        with transaction.atomic():
+            accounts = organisation_demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded. Accounts (password for all: {organisation_demo.DEMO_PASSWORD}):"
+            )
+        )
+        width = max(len(a.username) for a in accounts)
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.username.ljust(width)}  {account.role_label} — {account.structure}"
+            )

@@ -1,0 +1,22 @@
+"""`/sitemap.xml`: every public page, in every language, with hreflang alternates."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class PublicPagesSitemap(Sitemap):
+    """Public pages of the shell. Later domains add their own sitemap classes to SITEMAPS."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "weekly"
+
+    def items(self) -> list[str]:
+        return ["core:home", "territory:directory", "core:privacy", "core:accessibility"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {"pages": PublicPagesSitemap}

@@ -1,0 +1,163 @@
+"""The one scoping layer: what may this user see and do, and where.
+
+Every read of tenant data goes through :class:`Scope`: list views filter with
+:meth:`Scope.filter`, single objects are fetched with :meth:`Scope.get_or_404` (another commune's
+object is a 404, exactly like a missing one, so nobody learns that it exists), and actions ask
+:meth:`Scope.can`. Views and API routes never filter structures by hand.
+
+A grant is (structure, role). Each permission says, per role, how far a grant reaches: the
+structure itself (``SELF``) or the structure and everything below it (``SUBTREE``). Structures
+carry a materialised path, so "everything below" is a prefix match answered by an index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from baladiya.organisation.models import Membership, Role, Structure
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+
+class Reach(enum.Enum):
+    SELF = "self"
+    SUBTREE = "subtree"
+
+
+class Permission(enum.StrEnum):
+    """Things an agent may do. Later domains add theirs here, next to their reach per role."""
+
+    VIEW_STRUCTURE = "structure.view"
+    VIEW_MEMBERS = "structure.view_members"
+    MANAGE_MEMBERS = "structure.manage_members"
+
+
+# The policy, as a table: permission → role → reach. A role absent from a row has no grant.
+POLICY: dict[Permission, dict[str, Reach]] = {
+    Permission.VIEW_STRUCTURE: {
+        Role.AGENT: Reach.SELF,
+        Role.HEAD_OF_SERVICE: Reach.SUBTREE,
+        Role.SUPERVISOR: Reach.SUBTREE,
+        Role.ADMINISTRATOR: Reach.SUBTREE,
+    },
+    Permission.VIEW_MEMBERS: {
+        Role.AGENT: Reach.SELF,
+        Role.HEAD_OF_SERVICE: Reach.SUBTREE,
+        Role.SUPERVISOR: Reach.SUBTREE,
+        Role.ADMINISTRATOR: Reach.SUBTREE,
+    },
+    Permission.MANAGE_MEMBERS: {
+        Role.ADMINISTRATOR: Reach.SUBTREE,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    structure_id: int
+    path: str
+    role: str
+
+
+class Scope:
+    """What one user may see and do. Built once per request (one query), then pure Python."""
+
+    def __init__(self, user: AbstractBaseUser | AnonymousUser) -> None:
+        self.user = user
+        self.is_platform_admin = bool(
+            user.is_authenticated and user.is_active and getattr(user, "is_superuser", False)
+        )
+        if user.is_authenticated and user.is_active:
+            rows = Membership.objects.filter(user_id=user.pk, structure__is_active=True)
+            self.grants: tuple[Grant, ...] = tuple(
+                Grant(sid, path, role)
+                for sid, path, role in rows.values_list("structure_id", "structure__path", "role")
+            )
+        else:
+            self.grants = ()
+
+    @classmethod
+    def of(cls, user: Any) -> Scope:
+        """The scope of ``user``, cached on the user object for the rest of the request."""
+        scope = getattr(user, "_baladiya_scope", None)
+        if scope is None:
+            scope = cls(user)
+            # AnonymousUser refuses new attributes; it has no grants to cache anyway.
+            with contextlib.suppress(AttributeError):
+                user._baladiya_scope = scope
+        return scope
+
+    @property
+    def is_agent(self) -> bool:
+        """Holds at least one role somewhere (or administers the platform)."""
+        return self.is_platform_admin or bool(self.grants)
+
+    def _reaches(self, permission: Permission) -> list[tuple[Reach, Grant]]:
+        table = POLICY[permission]
+        return [(table[g.role], g) for g in self.grants if g.role in table]
+
+    def structure_q(self, permission: Permission, via: str = "") -> Q:
+        """A filter matching the structures where ``permission`` holds.
+
+        ``via`` is the lookup from the filtered model to its structure, e.g. ``"owner_structure"``
+        for a case; empty when filtering structures themselves.
+        """
+        if self.is_platform_admin:
+            return Q()
+        prefix = f"{via}__" if via else ""
+        q = Q(pk__in=[]) if not via else Q(**{f"{prefix}pk__in": []})
+        for reach, grant in self._reaches(permission):
+            if reach is Reach.SELF:
+                q |= Q(**{f"{prefix}pk": grant.structure_id})
+            else:
+                q |= Q(**{f"{prefix}path__startswith": grant.path})
+        return q
+
+    def structures(self, permission: Permission = Permission.VIEW_STRUCTURE) -> QuerySet[Structure]:
+        return Structure.objects.filter(self.structure_q(permission))
+
+    def filter(self, queryset: QuerySet[M], permission: Permission, via: str) -> QuerySet[M]:
+        """Narrow any queryset whose rows belong to a structure (reached through ``via``)."""
+        return queryset.filter(self.structure_q(permission, via))
+
+    def can(self, permission: Permission, structure: Structure) -> bool:
+        """Object-level check, without a query: the structure's path is enough."""
+        if self.is_platform_admin:
+            return True
+        for reach, grant in self._reaches(permission):
+            if reach is Reach.SELF and structure.pk == grant.structure_id:
+                return True
+            if reach is Reach.SUBTREE and structure.path.startswith(grant.path):
+                return True
+        return False
+
+    def get_or_404(
+        self, queryset: QuerySet[M], permission: Permission, via: str = "", **lookup: Any
+    ) -> M:
+        """Fetch one object the user may see; anything else (missing or foreign) is a 404."""
+        try:
+            return queryset.filter(self.structure_q(permission, via)).get(**lookup)
+        except ObjectDoesNotExist as exc:
+            raise Http404 from exc
+
+    def highest_role_in(self, structure: Structure) -> str | None:
+        """The strongest role that applies to ``structure`` (held there or above it)."""
+        order = list(Role.values)
+        best: str | None = None
+        for g in self.grants:
+            applies = g.structure_id == structure.pk or (
+                g.role != Role.AGENT and structure.path.startswith(g.path)
+            )
+            if applies and (best is None or order.index(g.role) > order.index(best)):
+                best = g.role
+        return best
