@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "baladiya.core",
     "baladiya.territory",
     "baladiya.organisation",
+    "baladiya.catalogue",
+    "baladiya.cases",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 elif PRODUCTION is False and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if PRODUCTION and "DATABASE_URL" not in env:
+    raise ImproperlyConfigured("Production needs DATABASE_URL (PostgreSQL).")
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

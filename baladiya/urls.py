@@ -29,6 +29,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("baladiya.core.urls")),
     path("", include("baladiya.territory.urls")),
+    path("procedures/", include("baladiya.catalogue.urls")),
+    path("", include("baladiya.cases.urls")),
     path("staff/", include("baladiya.organisation.urls")),
     path(
         "accounts/login/",
