@@ -58,6 +58,12 @@ class Commune(MultilingualName):
 
     daira = models.ForeignKey(Daira, on_delete=models.PROTECT, related_name="communes")
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=3,
+        blank=True,
+        help_text=_("Three letters that begin the references of cases filed in this commune."),
+    )
     ons_code = models.CharField(
         _("ONS code"),
         max_length=4,
@@ -71,6 +77,11 @@ class Commune(MultilingualName):
         verbose_name_plural = _("communes")
         constraints = [
             models.UniqueConstraint(fields=["daira", "name_fr"], name="commune_unique_per_daira"),
+            models.UniqueConstraint(
+                fields=["short_code"],
+                condition=~models.Q(short_code=""),
+                name="commune_short_code_unique",
+            ),
             models.UniqueConstraint(
                 fields=["ons_code"],
                 condition=~models.Q(ons_code=""),

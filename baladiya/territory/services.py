@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from baladiya.territory.models import Commune, Daira, Wilaya
+from baladiya.territory.short_codes import assign_short_codes
 from baladiya.territory.signals import territory_changed
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -371,6 +372,9 @@ def apply_territory(
         wilayas = _upsert_wilayas(rows, wilaya_model, using, report.wilayas)
         dairas = _upsert_dairas(rows, wilayas, daira_model, using, report.dairas)
         _upsert_communes(rows, wilayas, dairas, commune_model, using, report)
+        # Migration 0002's historical model predates short codes; 0003 assigns them there.
+        if any(f.name == "short_code" for f in commune_model._meta.fields):
+            assign_short_codes(commune_model, using)
     if notify and report.changed:
         territory_changed.send(sender=commune_model, report=report)
     return report

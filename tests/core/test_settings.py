@@ -1,0 +1,63 @@
+"""Production settings: refuse to start half-configured, and pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL_KEY = "k3J9-vQ2#mZ8pL0!xR7wT4yU1iO6aS5dF3gH2jK8lZ0xC9vB7nM4qW1eR6tY5uI3oP"
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "BALADIYA_", "DEBUG"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "BALADIYA_ENV": "production",
+    "SECRET_KEY": REAL_KEY,
+    "ALLOWED_HOSTS": "baladiya.example.dz",
+    "DATABASE_URL": "postgres://baladiya@127.0.0.1:5432/baladiya",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_production_passes_the_deployment_checks_without_a_warning():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    for key in ("", "django-insecure-abc", "short"):
+        result = run_manage("check", **{**PRODUCTION, "SECRET_KEY": key})
+        assert result.returncode != 0
+        assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_database_or_redis():
+    for missing in ("DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"):
+        env = {k: v for k, v in PRODUCTION.items() if k != missing}
+        result = run_manage("check", **env)
+        assert result.returncode != 0
+        assert missing in result.stderr
+
+
+def test_production_refuses_the_demo():
+    result = run_manage("seed_demo", **PRODUCTION)
+    assert result.returncode != 0
+    assert "production never has demo accounts" in result.stderr
