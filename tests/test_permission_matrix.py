@@ -136,6 +136,17 @@ def _api_structure_url(pilots: Pilots, target: str) -> str:
     )
 
 
+def _procedure_url(pilots: Pilots, target: str) -> str:
+    """The page of a published procedure (created on first use)."""
+    from django.utils import translation
+
+    from tests.catalogue.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(slug="matrix-procedure")
+    with translation.override("fr"):
+        return reverse("catalogue:detail", kwargs={"slug": procedure.slug})
+
+
 # Every named route of the project. Admin routes are checked separately (all of them).
 ROUTES: dict[str, Route] = {
     "healthz": Route(_url("healthz"), public),
@@ -161,6 +172,8 @@ ROUTES: dict[str, Route] = {
     "api:me": Route(lambda p, t: "/api/v1/organisation/me", api_agents_only),
     "api:list_structures": Route(lambda p, t: "/api/v1/organisation/structures", api_agents_only),
     "api:get_structure": Route(_api_structure_url, api_structure_scoped),
+    "catalogue:list": Route(_url("catalogue:list"), public),
+    "catalogue:detail": Route(_procedure_url, public),
 }
 
 

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from baladiya.catalogue import views
 
 app_name = "catalogue"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.procedure_list, name="list"),
+    path("<slug:slug>/", views.procedure_detail, name="detail"),
+]

@@ -3,6 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from baladiya.catalogue.sitemaps import CatalogueSitemap, ProcedureSitemap
+
 
 class PublicPagesSitemap(Sitemap):
     """Public pages of the shell. Later domains add their own sitemap classes to SITEMAPS."""
@@ -19,4 +21,8 @@ class PublicPagesSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"pages": PublicPagesSitemap}
+SITEMAPS: dict[str, type[Sitemap]] = {
+    "pages": PublicPagesSitemap,
+    "catalogue": CatalogueSitemap,
+    "procedures": ProcedureSitemap,
+}
