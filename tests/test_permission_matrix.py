@@ -49,6 +49,21 @@ SEES: dict[str, dict[str, bool]] = {
 }
 AGENTS = set(SEES)
 
+# Who sees a case. own = a case of commune A's civil-status service, other = one of commune B's,
+# parent = one handled and owned by the daïra of A. Administrators manage members, not cases;
+# an agent of the APC itself does not see its services' cases.
+SEES_CASE: dict[str, dict[str, bool]] = {
+    "agent_a": {"own": True, "other": False, "parent": False},
+    "apc_agent_a": {"own": False, "other": False, "parent": False},
+    "head_a": {"own": True, "other": False, "parent": False},
+    "admin_a": {"own": False, "other": False, "parent": False},
+    "supervisor_daira_a": {"own": True, "other": False, "parent": True},
+    "supervisor_wilaya_a": {"own": True, "other": False, "parent": True},
+    "supervisor_ministry": {"own": True, "other": True, "parent": True},
+    "agent_b": {"own": False, "other": True, "parent": False},
+    "platform_admin": {"own": True, "other": True, "parent": True},
+}
+
 
 def target_structure(pilots: Pilots, target: str):
     return {"own": pilots.civil_status_a, "other": pilots.civil_status_b, "parent": pilots.daira_a}[
@@ -93,6 +108,53 @@ def api_structure_scoped(actor: str, target: str) -> int:
     return 200 if SEES.get(actor, {}).get(target) else 404
 
 
+def case_scoped(actor: str, target: str) -> int:
+    if actor == "anonymous":
+        return 302
+    if actor not in AGENTS:
+        return 403
+    return 200 if SEES_CASE[actor][target] else 404
+
+
+def case_action(actor: str, target: str) -> int:
+    """A POST that redirects back to the case when allowed."""
+    expected = case_scoped(actor, target)
+    return 302 if expected == 200 else expected
+
+
+def structure_action(actor: str, target: str) -> int:
+    expected = structure_scoped(actor, target)
+    return 302 if expected == 200 else expected
+
+
+def agents_post(actor: str, target: str) -> int:
+    expected = agents_only(actor, target)
+    return 302 if expected == 200 else expected
+
+
+def signed_in(actor: str, _target: str) -> int:
+    return 302 if actor == "anonymous" else 200
+
+
+def signed_in_post(actor: str, _target: str) -> int:
+    return 302
+
+
+def applicant_only(actor: str, _target: str) -> int:
+    """The citizen's own space: the applicant (our citizen) only; others learn nothing."""
+    if actor == "anonymous":
+        return 302
+    return 200 if actor == "citizen" else 404
+
+
+def applicant_or_case_agent(actor: str, target: str) -> int:
+    if actor == "citizen":
+        return 200
+    if actor == "anonymous" or actor not in AGENTS:
+        return 404
+    return 200 if SEES_CASE[actor][target] else 404
+
+
 def login_page(actor: str, _target: str) -> int:
     # A signed-in user is sent on (redirect_authenticated_user).
     return 200 if actor == "anonymous" else 302
@@ -130,6 +192,47 @@ def _structure_url(name: str) -> Callable[[Pilots, str], str]:
     return build
 
 
+def _case_url(name: str, **extra) -> Callable[[Pilots, str], str]:
+    def build(pilots: Pilots, target: str) -> str:
+        from django.utils import translation
+
+        case = pilots.cases[target]
+        kwargs = {"pk": case.pk}
+        if "document" in extra:
+            kwargs["document_id"] = pilots.documents[target].pk
+        if extra.get("by_reference"):
+            kwargs = {"reference": case.reference}
+        with translation.override("fr"):
+            return reverse(name, kwargs=kwargs)
+
+    return build
+
+
+def _status_token_url(pilots: Pilots, target: str) -> str:
+    from baladiya.cases.views_citizen import status_url
+
+    return status_url(pilots.cases[target])
+
+
+def _verify_url(pilots: Pilots, target: str) -> str:
+    return reverse("cases:verify", kwargs={"code": pilots.issued[target].verification_code})
+
+
+def _opinion_url(pilots: Pilots, target: str) -> str:
+    return reverse("cases:answer-opinion", kwargs={"pk": pilots.opinions[target].pk})
+
+
+def _counter_form_url(pilots: Pilots, target: str) -> str:
+    slug = pilots.cases[target].procedure.slug
+    return (
+        reverse("cases:counter-form", kwargs={"slug": slug}) + f"?commune={pilots.apc_a.commune_id}"
+    )
+
+
+def _apply_url(pilots: Pilots, target: str) -> str:
+    return reverse("cases:apply", kwargs={"slug": pilots.cases[target].procedure.slug})
+
+
 def _api_structure_url(pilots: Pilots, target: str) -> str:
     return reverse(
         "api:get_structure", kwargs={"structure_id": target_structure(pilots, target).pk}
@@ -164,6 +267,27 @@ ROUTES: dict[str, Route] = {
     "organisation:structure-detail": Route(
         _structure_url("organisation:structure-detail"), structure_scoped
     ),
+    "cases:apply": Route(_apply_url, signed_in),
+    "cases:my-cases": Route(_url("cases:my-cases"), signed_in),
+    "cases:claim": Route(_url("cases:claim"), signed_in_post, method="post"),
+    "cases:my-case": Route(_case_url("cases:my-case"), applicant_only),
+    "cases:my-document": Route(_case_url("cases:my-document", document=True), applicant_only),
+    "cases:receipt": Route(_case_url("cases:receipt", by_reference=True), applicant_or_case_agent),
+    "cases:receipt-pdf": Route(
+        _case_url("cases:receipt-pdf", by_reference=True), applicant_or_case_agent
+    ),
+    "cases:follow": Route(_url("cases:follow"), public),
+    "cases:status-token": Route(_status_token_url, public),
+    "cases:verify": Route(_verify_url, public),
+    "cases:inbox": Route(_url("cases:inbox"), agents_only),
+    "cases:bulk": Route(_url("cases:bulk"), agents_post, method="post"),
+    "cases:counter-new": Route(_url("cases:counter-new"), agents_only),
+    "cases:counter-form": Route(_counter_form_url, agents_only),
+    "cases:staff-case": Route(_case_url("cases:staff-case"), case_scoped),
+    "cases:staff-action": Route(_case_url("cases:staff-action"), case_action, method="post"),
+    "cases:staff-document": Route(_case_url("cases:staff-document", document=True), case_scoped),
+    "cases:opinions": Route(_url("cases:opinions"), agents_only),
+    "cases:answer-opinion": Route(_opinion_url, structure_action, method="post"),
     "api:api-root": Route(lambda p, t: "/api/v1/docs", public),
     "api:openapi-json": Route(lambda p, t: "/api/v1/openapi.json", public),
     "api:openapi-view": Route(lambda p, t: "/api/v1/docs", public),
@@ -202,9 +326,51 @@ def _client_for(pilots: Pilots, actor: str) -> Client:
     return client
 
 
+@pytest.fixture
+def pilot_cases(pilots: Pilots) -> Pilots:
+    """A case in each target, each with a supporting document, an issued document, an opinion."""
+    from baladiya.cases import services
+    from baladiya.cases.models import CaseDocument
+    from baladiya.organisation.models import StructureKind
+    from tests.cases.helpers import make_case, png_upload, simple_procedure
+
+    citizen = pilots.people["citizen"]
+    commune_procedure = simple_procedure()
+    daira_procedure = simple_procedure(slug="daira-test", structure_kind=StructureKind.DAIRA)
+    pilots.cases = {
+        "own": make_case(commune_procedure, ons_code="0301", applicant=citizen),
+        "other": make_case(commune_procedure, ons_code="0920", applicant=citizen),
+        "parent": make_case(daira_procedure, ons_code="0301", applicant=citizen),
+    }
+    pilots.documents, pilots.issued, pilots.opinions = {}, {}, {}
+    for target, case in pilots.cases.items():
+        assert case.handling_structure == target_structure(pilots, target), target
+        pilots.documents[target] = services.attach_files(
+            case=case, actor=citizen, files=[("proof", png_upload())]
+        )[0]
+        pilots.issued[target] = CaseDocument.objects.create(
+            case=case,
+            kind=CaseDocument.Kind.ISSUED,
+            label="Attestation",
+            file="cases/none.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            verification_code=f"code-{target}",
+        )
+        pilots.opinions[target] = services.request_opinion(
+            case=case,
+            actor=pilots.people["platform_admin"],
+            to_structure=target_structure(pilots, target),
+            question="Avis ?",
+        )
+    return pilots
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("route_name", sorted(ROUTES))
-def test_route_matrix(pilots: Pilots, route_name: str):
+def test_route_matrix(pilot_cases: Pilots, route_name: str):
+    pilots = pilot_cases
     route = ROUTES[route_name]
     failures = []
     for actor in ACTORS:
@@ -218,12 +384,22 @@ def test_route_matrix(pilots: Pilots, route_name: str):
     assert not failures, f"{route_name}:\n" + "\n".join(failures)
 
 
-def _admin_urls() -> list[str]:
-    urls = [reverse("admin:index")]
-    for model in admin.site._registry:
+def _admin_urls(superuser) -> list[tuple[str, bool]]:
+    """(url, whether a platform administrator may open it). Some admins are read-only."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = superuser
+    urls = [(reverse("admin:index"), True)]
+    for model, model_admin in admin.site._registry.items():
         opts = model._meta
-        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        urls.append((reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), True))
+        urls.append(
+            (
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
+                model_admin.has_add_permission(request),
+            )
+        )
     return urls
 
 
@@ -234,16 +410,24 @@ def test_admin_is_for_platform_administrators_only(pilots: Pilots, actor: str):
     from django.utils import translation
 
     with translation.override("fr"):
-        urls = _admin_urls()
+        urls = _admin_urls(pilots.people["platform_admin"])
     assert len(urls) > 5
-    for url in urls:
+    for url, may_open in urls:
         response = client.get(url)
-        assert response.status_code == admin_only(actor, "own"), (url, response.status_code)
+        expected = admin_only(actor, "own")
+        if actor == "platform_admin" and not may_open:
+            expected = 403
+        assert response.status_code == expected, (url, response.status_code)
 
 
 def test_every_model_with_a_structure_is_covered_by_the_scoping_layer():
     """A model that belongs to a structure must be listed here with the route that scopes it."""
-    scoped_models = {"organisation.membership", "organisation.structure"}
+    scoped_models = {
+        "organisation.membership",
+        "organisation.structure",
+        "cases.case",  # cases:staff-case, cases:staff-action, cases:staff-document
+        "cases.opinionrequest",  # cases:opinions, cases:answer-opinion
+    }
     found = set()
     for model in apps.get_models():
         if not model.__module__.startswith("baladiya."):

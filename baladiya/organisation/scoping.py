@@ -40,6 +40,7 @@ class Permission(enum.StrEnum):
     VIEW_STRUCTURE = "structure.view"
     VIEW_MEMBERS = "structure.view_members"
     MANAGE_MEMBERS = "structure.manage_members"
+    VIEW_CASE = "case.view"
 
 
 # The policy, as a table: permission → role → reach. A role absent from a row has no grant.
@@ -58,6 +59,12 @@ POLICY: dict[Permission, dict[str, Reach]] = {
     },
     Permission.MANAGE_MEMBERS: {
         Role.ADMINISTRATOR: Reach.SUBTREE,
+    },
+    # Cases are seen by the structure handling them and by the one that owns them.
+    Permission.VIEW_CASE: {
+        Role.AGENT: Reach.SELF,
+        Role.HEAD_OF_SERVICE: Reach.SUBTREE,
+        Role.SUPERVISOR: Reach.SUBTREE,
     },
 }
 
@@ -129,6 +136,20 @@ class Scope:
     def filter(self, queryset: QuerySet[M], permission: Permission, via: str) -> QuerySet[M]:
         """Narrow any queryset whose rows belong to a structure (reached through ``via``)."""
         return queryset.filter(self.structure_q(permission, via))
+
+    def filter_any(
+        self, queryset: QuerySet[M], permission: Permission, vias: tuple[str, ...]
+    ) -> QuerySet[M]:
+        """Narrow to rows whose structure, through any of ``vias``, grants ``permission``."""
+        if self.is_platform_admin:
+            return queryset
+        q = Q(pk__in=[])
+        for via in vias:
+            q |= self.structure_q(permission, via)
+        return queryset.filter(q)
+
+    def can_any(self, permission: Permission, structures: tuple[Structure, ...]) -> bool:
+        return any(self.can(permission, s) for s in structures)
 
     def can(self, permission: Permission, structure: Structure) -> bool:
         """Object-level check, without a query: the structure's path is enough."""

@@ -1,0 +1,113 @@
+"""The trail nobody can rewrite: append events to a case's hash chain, and verify chains.
+
+Each event's hash covers its content and the previous event's hash, so changing, removing or
+reordering any past event breaks every hash after it. Appending happens under the case's row
+lock (taken by the service that changes the case), so two writers cannot fork the chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from baladiya.cases.models import Case, CaseEvent
+
+
+def append_event(
+    case: Case,
+    kind: str,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    from_structure_id: int | None = None,
+    to_structure_id: int | None = None,
+    payload: dict | None = None,
+    public: bool = True,
+) -> CaseEvent:
+    """Append one event. The caller holds the case's lock (or has just created the case).
+
+    The last sequence and hash are cached on the case object so a service recording several
+    events in one transaction reads the chain's end once.
+    """
+    tail = getattr(case, "_trail_tail", None)
+    if tail is None:
+        last = (
+            CaseEvent.objects.filter(case=case)
+            .order_by("-sequence")
+            .values_list("sequence", "hash")
+            .first()
+        )
+        tail = last or (0, CaseEvent.GENESIS)
+    event = CaseEvent(
+        case=case,
+        sequence=tail[0] + 1,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label or (actor.get_full_name() if getattr(actor, "pk", None) else ""),
+        from_status=from_status,
+        to_status=to_status,
+        from_structure_id=from_structure_id,
+        to_structure_id=to_structure_id,
+        payload=payload or {},
+        public=public,
+        created_at=timezone.now(),
+        previous_hash=tail[1],
+    )
+    # Hash what the database will give back: JSON round-trips and microsecond timestamps.
+    event.hash = event.compute_hash()
+    event.save(force_insert=True)
+    case._trail_tail = (event.sequence, event.hash)  # type: ignore[attr-defined]
+    return event
+
+
+@dataclass(frozen=True)
+class TrailBreak:
+    case_id: int
+    reference: str | None
+    sequence: int
+    problem: str
+
+
+def verify_case_events(
+    case_id: int, reference: str | None, events: Iterable[CaseEvent]
+) -> Iterator[TrailBreak]:
+    """Every break in one case's chain: a wrong hash, a broken link, a missing sequence."""
+    previous = CaseEvent.GENESIS
+    expected_sequence = 1
+    for event in events:
+        if event.sequence != expected_sequence:
+            yield TrailBreak(
+                case_id, reference, event.sequence, f"sequence {expected_sequence} is missing"
+            )
+            expected_sequence = event.sequence
+        if event.previous_hash != previous:
+            yield TrailBreak(
+                case_id, reference, event.sequence, "link to the previous event broken"
+            )
+        if event.compute_hash() != event.hash:
+            yield TrailBreak(case_id, reference, event.sequence, "content changed after the fact")
+        previous = event.hash
+        expected_sequence += 1
+
+
+def verify_all(batch_size: int = 2000) -> Iterator[TrailBreak]:
+    """Walk every case's chain in sequence order, streaming (constant memory)."""
+    references = dict(Case.objects.values_list("pk", "reference"))
+    current: int | None = None
+    bucket: list[CaseEvent] = []
+    events = CaseEvent.objects.order_by("case_id", "sequence").iterator(chunk_size=batch_size)
+    for event in events:
+        if event.case_id != current and bucket:
+            yield from verify_case_events(
+                bucket[0].case_id, references.get(bucket[0].case_id), bucket
+            )
+            bucket = []
+        current = event.case_id
+        bucket.append(event)
+    if bucket:
+        yield from verify_case_events(bucket[0].case_id, references.get(bucket[0].case_id), bucket)
