@@ -91,10 +91,20 @@ var:
 
 # --- run -----------------------------------------------------------------------------------
 
+REGISTRY_PORT ?= 8765
+
+# The reference registry service (fictional civil-status and NIN records) runs beside the app,
+# so that instant processing of civil-status extracts works as it would against the real one.
 run: $(STAMP) | var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	exec $(MANAGE) runserver "$(HOST):$(PORT)"
+	$(PY) -m baladiya.registries.reference_server --host 127.0.0.1 --port $(REGISTRY_PORT) \
+	  > var/registry.log 2>&1 &
+	registry=$$!
+	trap 'kill $$registry 2>/dev/null' EXIT INT TERM
+	echo "Reference registry service: http://127.0.0.1:$(REGISTRY_PORT) (log in var/registry.log)"
+	BALADIYA_REGISTRY_URL="$${BALADIYA_REGISTRY_URL:-http://127.0.0.1:$(REGISTRY_PORT)}" \
+	  $(MANAGE) runserver "$(HOST):$(PORT)"
 
 # --- checks --------------------------------------------------------------------------------
 

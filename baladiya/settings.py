@@ -220,6 +220,13 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
+# National registers (civil status, NIN). Empty: not configured, cases are processed by hand.
+BALADIYA_REGISTRY_URL = env.str("BALADIYA_REGISTRY_URL", default="")
+BALADIYA_REGISTRY_TOKEN = env.str("BALADIYA_REGISTRY_TOKEN", default="")
+BALADIYA_REGISTRY_TIMEOUT = env.float("BALADIYA_REGISTRY_TIMEOUT", default=5.0)
+# The public address printed on receipts and documents (their QR codes point there).
+BALADIYA_PUBLIC_URL = env.str("BALADIYA_PUBLIC_URL", default="http://127.0.0.1:8000")
+
 # Where the platform tells citizens who processes their data (Loi 18-07, art. 32).
 BALADIYA_DATA_CONTROLLER = env.str(
     "BALADIYA_DATA_CONTROLLER",

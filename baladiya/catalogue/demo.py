@@ -249,6 +249,18 @@ PROCEDURES: list[dict[str, Any]] = [
             MOTHER,
             NIN_OPTIONAL,
             COPIES,
+            field(
+                "id_copy",
+                FieldType.FILE,
+                T(
+                    "Copie de votre pièce d'identité",
+                    "نسخة من وثيقة هويتك",
+                    "Copy of your identity document",
+                ),
+                required=False,
+                allowed_kinds=["pdf", "jpeg", "png"],
+                max_size_mb=5,
+            ),
         ],
     },
     {

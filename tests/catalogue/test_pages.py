@@ -166,11 +166,14 @@ def test_an_unpublished_or_unknown_procedure_is_not_found(client: Client):
     assert client.get("/fr/procedures/nothing-here/").status_code == 404
 
 
-def test_the_submit_block_is_left_for_the_case_engine():
-    from django.template.loader import get_template
-
-    source = get_template("catalogue/detail.html").template.source
-    assert "{% block submit %}{% endblock %}" in source
+@pytest.mark.django_db
+def test_an_online_procedure_offers_to_apply_and_a_counter_only_one_does_not(client: Client):
+    online = ProcedureFactory(available_online=True)
+    counter_only = ProcedureFactory(available_online=False)
+    page = client.get(f"/fr/procedures/{online.slug}/").content.decode()
+    assert f'href="/fr/procedures/{online.slug}/apply/"' in page
+    page = client.get(f"/fr/procedures/{counter_only.slug}/").content.decode()
+    assert "/apply/" not in page
 
 
 # --- query counts --------------------------------------------------------------------------------

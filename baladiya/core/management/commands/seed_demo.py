@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from baladiya.cases import demo as cases_demo
 from baladiya.catalogue import demo as catalogue_demo
 from baladiya.organisation import demo as organisation_demo
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = organisation_demo.seed()
             catalogue_demo.seed()
+            cases_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded. Accounts (password for all: {organisation_demo.DEMO_PASSWORD}):"
