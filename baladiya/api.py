@@ -4,9 +4,11 @@ Each domain contributes a router; the routes call the same selectors and service
 """
 
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
 
+from baladiya.cases.api import router as cases_router
+from baladiya.catalogue.api import router as catalogue_router
 from baladiya.organisation.api import router as organisation_router
+from baladiya.organisation.api_auth import user_auth
 from baladiya.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -20,4 +22,6 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/territory", territory_router, tags=["territory"])
-api.add_router("/organisation", organisation_router, tags=["organisation"], auth=SessionAuth())
+api.add_router("/organisation", organisation_router, tags=["organisation"], auth=user_auth())
+api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
+api.add_router("", cases_router, tags=["cases"])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -78,6 +79,7 @@ class Route:
     url: Callable[[Pilots, str], str]
     expect: Callable[[str, str], int | tuple[int, ...]]
     method: str = "get"
+    json: Callable[[Pilots, str], dict] | None = None  # a JSON body, for API writes
 
 
 def public(_actor: str, _target: str) -> int:
@@ -153,6 +155,27 @@ def applicant_or_case_agent(actor: str, target: str) -> int:
     if actor == "anonymous" or actor not in AGENTS:
         return 404
     return 200 if SEES_CASE[actor][target] else 404
+
+
+def api_case_scoped(actor: str, target: str) -> int:
+    if actor == "anonymous":
+        return 401
+    return 200 if SEES_CASE.get(actor, {}).get(target) else 404
+
+
+def api_case_refused(actor: str, target: str) -> int:
+    """A write the case's agents may attempt, refused for its content (400 or 409), else 404."""
+    expected = api_case_scoped(actor, target)
+    return expected if expected != 200 else 400
+
+
+def api_case_conflict(actor: str, target: str) -> int:
+    expected = api_case_scoped(actor, target)
+    return expected if expected != 200 else 409
+
+
+def api_signed_in_creates(actor: str, _target: str) -> int:
+    return 401 if actor == "anonymous" else 201
 
 
 def login_page(actor: str, _target: str) -> int:
@@ -233,6 +256,17 @@ def _apply_url(pilots: Pilots, target: str) -> str:
     return reverse("cases:apply", kwargs={"slug": pilots.cases[target].procedure.slug})
 
 
+def _api_case_url(suffix: str = "") -> Callable[[Pilots, str], str]:
+    def build(pilots: Pilots, target: str) -> str:
+        return f"/api/v1/cases/{pilots.cases[target].pk}{suffix}"
+
+    return build
+
+
+def _api_status_url(pilots: Pilots, target: str) -> str:
+    return f"/api/v1/cases/status/{pilots.cases[target].reference}?phone_last4=4567"
+
+
 def _api_structure_url(pilots: Pilots, target: str) -> str:
     return reverse(
         "api:get_structure", kwargs={"structure_id": target_structure(pilots, target).pk}
@@ -288,6 +322,46 @@ ROUTES: dict[str, Route] = {
     "cases:staff-document": Route(_case_url("cases:staff-document", document=True), case_scoped),
     "cases:opinions": Route(_url("cases:opinions"), agents_only),
     "cases:answer-opinion": Route(_opinion_url, structure_action, method="post"),
+    "api:list_procedures": Route(lambda p, t: "/api/v1/catalogue/procedures", public),
+    "api:get_procedure": Route(
+        lambda p, t: f"/api/v1/catalogue/procedures/{p.cases[t].procedure.slug}", public
+    ),
+    "api:follow_case": Route(_api_status_url, public),
+    "api:list_cases": Route(lambda p, t: "/api/v1/cases", api_agents_only),
+    "api:submit_case": Route(
+        lambda p, t: "/api/v1/cases",
+        api_signed_in_creates,
+        method="post",
+        json=lambda p, t: {
+            "procedure": p.cases[t].procedure.slug,
+            "commune_ons_code": "0301",
+            "answers": {"full_name": "Amina Khelifi"},
+            "applicant_name": "Amina Khelifi",
+        },
+    ),
+    "api:get_case": Route(_api_case_url(), api_case_scoped),
+    "api:case_events": Route(_api_case_url("/events"), api_case_scoped),
+    "api:fire_transition": Route(
+        _api_case_url("/transitions"),
+        api_case_conflict,
+        method="post",
+        json=lambda p, t: {"name": "close"},  # a submitted case cannot be closed
+    ),
+    "api:transfer_case": Route(
+        _api_case_url("/transfer"),
+        api_case_refused,
+        method="post",
+        json=lambda p, t: {  # to where it already is
+            "to_structure_id": p.cases[t].handling_structure_id,
+            "reason": "Test",
+        },
+    ),
+    "api:post_message": Route(
+        _api_case_url("/messages"),
+        api_case_refused,
+        method="post",
+        json=lambda p, t: {"body": "   "},  # an empty message
+    ),
     "api:api-root": Route(lambda p, t: "/api/v1/docs", public),
     "api:openapi-json": Route(lambda p, t: "/api/v1/openapi.json", public),
     "api:openapi-view": Route(lambda p, t: "/api/v1/docs", public),
@@ -377,7 +451,13 @@ def test_route_matrix(pilot_cases: Pilots, route_name: str):
         client = _client_for(pilots, actor)
         for target in TARGETS:
             url = route.url(pilots, target)
-            response = getattr(client, route.method)(url)
+            cache.clear()  # public look-ups are rate limited per client; each call stands alone
+            if route.json is not None:
+                response = getattr(client, route.method)(
+                    url, data=route.json(pilots, target), content_type="application/json"
+                )
+            else:
+                response = getattr(client, route.method)(url)
             expected = route.expect(actor, target)
             if response.status_code != expected:
                 failures.append(f"{actor} → {target}: got {response.status_code}, want {expected}")

@@ -268,3 +268,17 @@ def revoke_membership(*, actor: User | None, membership: Membership) -> None:
     ):
         raise PermissionDenied
     membership.delete()
+
+
+def create_api_token(*, user: User, name: str) -> tuple[str, Any]:
+    """A new API token for ``user``; returns the clear token (shown once) and its record."""
+    import hashlib
+    import secrets
+
+    from baladiya.organisation.models import ApiToken
+
+    key = "bld_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest(), prefix=key[4:12]
+    )
+    return key, token
