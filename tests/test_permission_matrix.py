@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.contrib import admin
+from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
