@@ -190,6 +190,24 @@ STORAGES = {
         )
     },
 }
+# Uploaded and issued files: the filesystem by default, an S3-compatible store when configured
+# (e.g. a MinIO or Ceph gateway hosted in Algeria). Files are never public: they are served
+# only through views that check permissions, so objects stay private.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY", default=""),
+            "secret_key": env.str("S3_SECRET_KEY", default=""),
+            "region_name": env.str("S3_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 0
 
 SESSION_COOKIE_HTTPONLY = True

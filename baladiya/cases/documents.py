@@ -33,7 +33,7 @@ def qr_svg(data: str) -> str:
     return buffer.getvalue().decode()
 
 
-def _pdf(template: str, context: dict[str, Any], language: str) -> bytes:
+def _pdf(template: str | list[str], context: dict[str, Any], language: str) -> bytes:
     from weasyprint import HTML
 
     with translation.override(language):
@@ -96,7 +96,8 @@ def issue_attestation(*, case: Case, actor: Any, record: dict | None = None) -> 
     issued_at = timezone.now()
     language = _document_language(case)
     pdf = _pdf(
-        "cases/pdf/attestation.html",
+        # A procedure may have its own layout (cases/pdf/attestation_<slug>.html).
+        [f"cases/pdf/attestation_{case.procedure.slug}.html", "cases/pdf/attestation.html"],
         {
             "case": case,
             "record": record or {},

@@ -174,6 +174,24 @@ def _apply(
     return case
 
 
+def search_text_of(case: Case) -> str:
+    """What the inbox's full-text search looks in: the applicant and every text answer."""
+    parts: list[str] = [case.applicant_name, case.applicant_phone, case.applicant_email]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            parts.append(value)
+
+    walk(case.answers)
+    return " ".join(p for p in parts if p)[:10000]
+
+
 def _claim_code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -241,6 +259,7 @@ def submit(
     now = timezone.now()
     if answers is not None:
         case.answers = answers
+    case.search_text = search_text_of(case)
     legal_days = getattr(case.procedure, "legal_deadline_days", None)
     if legal_days:
         case.due_date = calendar().add_working_days(_local_today(now), legal_days)

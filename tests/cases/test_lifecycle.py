@@ -257,3 +257,29 @@ def test_the_inbox_puts_overdue_cases_first_in_a_constant_number_of_queries(
         rows = list(selectors.inbox(scope, tab=selectors.Tab.UNASSIGNED))
     assert rows[0] == late and rows[0].is_overdue
     assert not rows[1].is_overdue
+
+
+def test_agents_find_a_case_by_the_applicants_name_or_an_answer(pilots, citizen):
+    case = make_case(simple_procedure(), ons_code="0301", applicant=citizen)
+    scope = Scope.of(pilots.people["agent_a"])
+    assert list(selectors.inbox(scope, tab=selectors.Tab.ALL, search="Khelifi")) == [case]
+    assert list(selectors.inbox(scope, tab=selectors.Tab.ALL, search=case.reference.lower()))
+    assert not list(selectors.inbox(scope, tab=selectors.Tab.ALL, search="Benali"))
+
+
+def test_the_inbox_page_runs_the_same_queries_for_two_or_twenty_cases(pilots, citizen):
+    from django.test import Client
+
+    procedure = simple_procedure()
+    desk = Client()
+    desk.force_login(pilots.people["agent_a"])
+    make_case(procedure, ons_code="0301", applicant=citizen)
+    make_case(procedure, ons_code="0301", applicant=citizen)
+    desk.get("/fr/staff/cases/?tab=all")
+    with CaptureQueriesContext(connection) as few:
+        assert desk.get("/fr/staff/cases/?tab=all").status_code == 200
+    for _ in range(18):
+        make_case(procedure, ons_code="0301", applicant=citizen)
+    with CaptureQueriesContext(connection) as many:
+        assert desk.get("/fr/staff/cases/?tab=all").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries) <= 12

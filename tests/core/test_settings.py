@@ -61,3 +61,16 @@ def test_production_refuses_the_demo():
     result = run_manage("seed_demo", **PRODUCTION)
     assert result.returncode != 0
     assert "production never has demo accounts" in result.stderr
+
+
+def test_files_go_to_an_s3_compatible_store_when_one_is_configured():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import default_storage as s; s._setup(); "
+        "print(type(s._wrapped).__name__, s.bucket_name, s.endpoint_url, s.default_acl)",
+        S3_BUCKET="baladiya-files",
+        S3_ENDPOINT_URL="https://s3.example.dz",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "S3Storage baladiya-files https://s3.example.dz private" in result.stdout
