@@ -52,7 +52,7 @@ def test_publishing_a_new_version_retires_the_previous_one():
     assert services.new_draft_from(version=second).number == 3
 
 
-def test_only_a_draft_can_be_published():
+def test_only_a_draft_can_be_published(english):
     version = published(item("name"))
     with pytest.raises(ValidationError, match="Only a draft"):
         services.publish_form_version(version=version)
@@ -191,7 +191,7 @@ def test_a_retired_version_is_kept_too():
         first.save()
 
 
-def test_a_draft_cannot_be_marked_published_by_hand():
+def test_a_draft_cannot_be_marked_published_by_hand(english):
     draft = FormVersionFactory()
     draft.status = FormStatus.PUBLISHED
     with pytest.raises(ValidationError, match="Publish"):
@@ -281,7 +281,7 @@ def test_admin_edits_a_draft_with_its_fields_inline(admin_client):
     ]
 
 
-def test_admin_actions_publish_and_new_draft(admin_client):
+def test_admin_actions_publish_and_new_draft(admin_client, english):
     procedure = ProcedureFactory()
     first = published(item("a"), procedure=procedure)
     changelist = reverse("admin:catalogue_formversion_changelist")
