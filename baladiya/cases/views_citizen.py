@@ -73,17 +73,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         elif "save_draft" in request.POST:
             answers = form.draft_answers()
             if draft is None:
-                draft = services.create_draft(
-                    procedure=procedure,
-                    form_version=version,
-                    commune_id=commune.pk,
-                    applicant=request.user,
-                    applicant_name=_user(request).get_full_name() or _user(request).get_username(),
-                    applicant_phone=getattr(request.user, "phone", ""),
-                    applicant_email=_user(request).email,
-                    language=get_language() or "ar",
-                    answers=answers,
-                )
+                draft = _start_draft(request, procedure, version, commune, answers)
             else:
                 services.save_draft(case=draft, actor=request.user, answers=answers)
             messages.success(
@@ -92,16 +82,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("cases:my-cases")
         elif form.is_valid():
             if draft is None:
-                draft = services.create_draft(
-                    procedure=procedure,
-                    form_version=version,
-                    commune_id=commune.pk,
-                    applicant=request.user,
-                    applicant_name=_user(request).get_full_name() or _user(request).get_username(),
-                    applicant_phone=getattr(request.user, "phone", ""),
-                    applicant_email=_user(request).email,
-                    language=get_language() or "ar",
-                )
+                draft = _start_draft(request, procedure, version, commune, {})
             case, _code = services.submit(
                 case=draft, actor=request.user, answers=form.cleaned_answers()
             )
@@ -118,6 +99,24 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             "commune": commune,
             "communes": pilot_communes(),
         },
+    )
+
+
+def _start_draft(
+    request: HttpRequest, procedure: Any, version: Any, commune: Commune, answers: dict
+) -> Case:
+    """A citizen's new case, with their contact details from their account."""
+    user = _user(request)
+    return services.create_draft(
+        procedure=procedure,
+        form_version=version,
+        commune_id=commune.pk,
+        applicant=user,
+        applicant_name=user.get_full_name() or user.get_username(),
+        applicant_phone=getattr(user, "phone", ""),
+        applicant_email=user.email,
+        language=get_language() or "ar",
+        answers=answers,
     )
 
 
