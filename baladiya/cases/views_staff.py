@@ -38,7 +38,9 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
     if status not in Status.values:
         status = ""
     search = request.GET.get("q", "").strip()[:100]
-    cases = selectors.inbox(scope, tab=tab, status=status, search=search)
+    raw_procedure = request.GET.get("procedure", "")
+    procedure_id = int(raw_procedure) if raw_procedure.isdigit() else None
+    cases = selectors.inbox(scope, tab=tab, status=status, procedure_id=procedure_id, search=search)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     visible = selectors.visible_cases(scope).filter(status__in=OPEN_STATUSES)
     counts = visible.aggregate(
@@ -54,6 +56,8 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
             "status": status,
             "query": search,
             "statuses": [s for s in Status.choices if s[0] != Status.DRAFT],
+            "procedures": published_procedures(),
+            "procedure_id": procedure_id,
             "counts": counts,
             "tabs": [
                 (selectors.Tab.MINE, _("Assigned to me")),
