@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_page
 from baladiya.api import api
 from baladiya.core import views as core_views
 from baladiya.core.sitemaps import SITEMAPS
+from baladiya.organisation import views as organisation_views
 
 admin.site.site_header = admin.site.site_title = _("Baladiya administration")
 
@@ -38,6 +39,7 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", organisation_views.signup, name="signup"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -295,6 +295,7 @@ ROUTES: dict[str, Route] = {
     "core:after-login": Route(_url("core:after-login"), after_login),
     "territory:directory": Route(_url("territory:directory"), public),
     "login": Route(_url("login"), login_page),
+    "signup": Route(_url("signup"), login_page),
     "logout": Route(_url("logout"), logout, method="post"),
     "organisation:dashboard": Route(_url("organisation:dashboard"), agents_only),
     "organisation:structure-list": Route(_url("organisation:structure-list"), agents_only),

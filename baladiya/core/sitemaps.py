@@ -15,7 +15,15 @@ class PublicPagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        return ["core:home", "territory:directory", "core:privacy", "core:accessibility"]
+        return [
+            "core:home",
+            "territory:directory",
+            "cases:follow",
+            "core:privacy",
+            "core:accessibility",
+            "login",
+            "signup",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

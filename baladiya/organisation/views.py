@@ -83,3 +83,27 @@ def structure_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpRespons
 
 def _role_label(role: str | None) -> str:
     return str(Role(role).label) if role else ""
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """A citizen creates an account, then lands in their space, signed in."""
+    from django.contrib.auth import login
+    from django.shortcuts import redirect
+
+    from baladiya.organisation.forms import CitizenSignupForm
+
+    if request.user.is_authenticated:
+        return redirect("core:after-login")
+    form = CitizenSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        next_url = request.POST.get("next", "")
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+            return redirect(next_url)
+        return redirect("cases:my-cases")
+    return render(
+        request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")}
+    )

@@ -132,3 +132,38 @@ def test_algerian_date_input_accepts_day_first():
             form = F({"day": "22/11/2026"})
             assert form.is_valid(), (lang, form.errors)
             assert form.cleaned_data["day"].isoformat() == "2026-11-22"
+
+
+@pytest.mark.django_db
+def test_a_new_citizen_creates_an_account_and_is_signed_in(client: Client):
+    from baladiya.organisation.models import User
+
+    response = client.post(
+        "/fr/accounts/signup/",
+        {
+            "first_name": "Amina",
+            "last_name": "Khelifi",
+            "username": "amina.k",
+            "phone": "0661 23 45 67",
+            "email": "",
+            "password1": "une phrase longue et secrète",
+            "password2": "une phrase longue et secrète",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="amina.k")
+    assert user.phone == "+213661234567" and user.preferred_language == "fr"
+    assert client.get("/fr/my/cases/").status_code == 200
+    # The same phone cannot open a second account; the form says why, in the visitor's language.
+    second = Client().post(
+        "/fr/accounts/signup/",
+        {
+            "first_name": "X",
+            "last_name": "Y",
+            "username": "other",
+            "phone": "+213661234567",
+            "password1": "une phrase longue et secrète",
+            "password2": "une phrase longue et secrète",
+        },
+    )
+    assert second.status_code == 200 and not User.objects.filter(username="other").exists()
