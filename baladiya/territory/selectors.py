@@ -1,8 +1,12 @@
 """Reads of the territory: wilayas, communes (APC) and the pilot communes."""
 
-from django.db.models import Q, QuerySet
+import functools
+
+from django.db.models import QuerySet
+from django.dispatch import receiver
 
 from baladiya.territory.models import Commune, Wilaya
+from baladiya.territory.signals import territory_changed
 
 # Boumerdès, Laghouat, Boufarik, Bathia: the communes where Baladiya is piloted.
 PILOT_ONS_CODES = ("3501", "0301", "0920", "4431")
@@ -38,19 +42,46 @@ def pilot_communes() -> QuerySet[Commune]:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _commune_index() -> tuple[tuple[int, int, str, str, str], ...]:
+    """(id, wilaya number, folded names, postal code, ONS code) of every commune.
+
+    1,541 short rows, built once per process: the database cannot ignore French accents or
+    Arabic hamza forms portably, so the directory matches names here, then fetches by id.
+    Cleared when the territory changes.
+    """
+    from baladiya.catalogue.text import normalise
+
+    rows = Commune.objects.values_list(
+        "pk", "daira__wilaya__number", "name_fr", "name_ar", "name_en", "postal_code", "ons_code"
+    )
+    return tuple(
+        (pk, number, normalise(f"{fr} {ar} {en}"), postal, ons)
+        for pk, number, fr, ar, en, postal, ons in rows
+    )
+
+
 def search_communes(*, query: str = "", wilaya_number: int | None = None) -> QuerySet[Commune]:
-    """Communes whose French, Arabic or English name contains ``query``, or whose postal or ONS
-    code starts with it; optionally within one wilaya."""
+    """Communes whose French, Arabic or English name contains ``query`` — ignoring case,
+    accents and Arabic diacritics ("Boumerdes" finds Boumerdès) — or whose postal or ONS code
+    starts with it; optionally within one wilaya."""
+    from baladiya.catalogue.text import normalise
+
     communes = Commune.objects.select_related("daira__wilaya")
     if wilaya_number is not None:
         communes = communes.filter(daira__wilaya__number=wilaya_number)
-    query = query.strip()
-    if query:
-        communes = communes.filter(
-            Q(name_fr__icontains=query)
-            | Q(name_ar__icontains=query)
-            | Q(name_en__icontains=query)
-            | Q(postal_code__startswith=query)
-            | Q(ons_code__startswith=query)
-        )
+    folded = normalise(query)
+    if folded:
+        ids = [
+            pk
+            for pk, number, names, postal, ons in _commune_index()
+            if (wilaya_number is None or number == wilaya_number)
+            and (folded in names or postal.startswith(folded) or ons.startswith(folded))
+        ]
+        communes = communes.filter(pk__in=ids)
     return communes.order_by("daira__wilaya__number", "name_fr")
+
+
+@receiver(territory_changed)
+def _forget_commune_index(**kwargs: object) -> None:
+    _commune_index.cache_clear()

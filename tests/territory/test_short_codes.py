@@ -27,3 +27,19 @@ def test_the_pilot_communes_have_the_codes_their_agents_use():
 def test_codes_start_with_the_first_letter_and_prefer_consonants():
     assert next(candidates("Tidjelabine")) == "TDJ"
     assert next(candidates("Aïn Defla")) == "AND"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Boumerdes", "boumerdès", "BOUMERDES", "بومرداس", "35000"])
+def test_the_directory_finds_a_commune_however_it_is_typed(typed):
+    from baladiya.territory.selectors import search_communes
+
+    names = [c.name_fr for c in search_communes(query=typed)]
+    assert "Boumerdès" in names, (typed, names[:5])
+
+
+@pytest.mark.django_db
+def test_the_directory_search_stays_within_the_chosen_wilaya():
+    from baladiya.territory.selectors import search_communes
+
+    assert {c.daira.wilaya.number for c in search_communes(query="a", wilaya_number=9)} == {9}
