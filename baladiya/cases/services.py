@@ -88,16 +88,16 @@ def may_work_on(case: Case, user: Any) -> bool:
 
 
 def normalise_phone(text: str) -> str:
-    """An Algerian phone number in E.164 (+213…), or "" when it is not one."""
-    import phonenumbers
+    """An Algerian phone number in E.164 (+213…), or "" when it is not one.
+
+    The form engine's parser, so Arabic-Indic digits typed on an Arabic keyboard work too.
+    """
+    from baladiya.catalogue.form_engine import normalise_phone as parse_phone
 
     try:
-        number = phonenumbers.parse(text, "DZ")
-    except phonenumbers.NumberParseException:
+        return parse_phone(text)
+    except ValidationError:
         return ""
-    if not phonenumbers.is_valid_number_for_region(number, "DZ"):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def allowed_transitions(case: Case, user: Any) -> list[Transition]:
