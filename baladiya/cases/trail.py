@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from baladiya.cases.models import Case, CaseEvent
+from baladiya.cases.signals import event_recorded
 
 
 def append_event(
@@ -62,6 +63,7 @@ def append_event(
     event.hash = event.compute_hash()
     event.save(force_insert=True)
     case._trail_tail = (event.sequence, event.hash)  # type: ignore[attr-defined]
+    event_recorded.send(sender=CaseEvent, event=event, case=case)
     return event
 
 
