@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "baladiya.organisation",
     "baladiya.catalogue",
     "baladiya.cases",
+    "baladiya.notifications",
 ]
 
 MIDDLEWARE = [
@@ -129,7 +130,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            # A Redis outage degrades the cache (and rate limits) to misses, never to errors:
+            # citizens keep submitting, and the outbox keeps their messages meanwhile.
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+            },
             "KEY_PREFIX": "baladiya",
         }
     }
@@ -252,3 +259,66 @@ BALADIYA_DATA_CONTROLLER = env.str(
     default="Ministère de l'Intérieur, des Collectivités locales et de l'Aménagement du territoire",
 )
 BALADIYA_DPO_EMAIL = env.str("BALADIYA_DPO_EMAIL", default="dpo@baladiya.example")
+
+# --- Notifications ---------------------------------------------------------------------------
+# Background work: Celery on Redis in production (REDIS_URL is the broker unless
+# CELERY_BROKER_URL says otherwise). Without a broker, the outbox is delivered in-process after
+# each commit, and `manage.py deliver_outbox --loop` retries (make run starts it).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing must fail fast when Redis is down (the outbox keeps the message), not hang a request.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TIMEZONE = "Africa/Algiers"
+CELERY_BEAT_SCHEDULE = {
+    "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+    "sweep-reminders": {"task": "notifications.sweep", "schedule": 900.0},
+}
+NOTIFICATIONS_DELIVERY = env.str(
+    "NOTIFICATIONS_DELIVERY", default="celery" if CELERY_BROKER_URL else "inline"
+)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=2)
+REMINDER_BATCH = 5000
+
+# Email: SMTP in production (EMAIL_HOST…), the console in development.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Baladiya <no-reply@baladiya.example>")
+
+# SMS: "console" (development), "http" (a generic HTTP gateway, configured below), or
+# "locmem" (tests). SMS_HTTP is JSON; keys in baladiya/notifications/sms.py DEFAULT_HTTP_CONFIG.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_HTTP = env.json("SMS_HTTP", default={})
+SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=3)
+# The secret the gateway puts in its callbacks (inbound SMS, delivery receipts); empty: off.
+SMS_WEBHOOK_TOKEN = env.str("SMS_WEBHOOK_TOKEN", default="")
+SMS_INBOUND_FIELDS = env.json(
+    "SMS_INBOUND_FIELDS", default={"from": "from", "text": "text", "id": "id"}
+)
+SMS_RECEIPT_FIELDS = env.json("SMS_RECEIPT_FIELDS", default={"id": "id", "status": "status"})
+SMS_DELIVERED_STATUSES = env.list(
+    "SMS_DELIVERED_STATUSES", default=["delivered", "DELIVRD", "DELIVERED", "1"]
+)
+SMS_QUERIES_PER_HOUR = env.int("SMS_QUERIES_PER_HOUR", default=5)
+
+# Phone sign-in: six-digit codes, stored hashed, short-lived, few attempts, rate limited.
+PHONE_CODE_MINUTES = env.int("PHONE_CODE_MINUTES", default=10)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
+PHONE_CODES_PER_15_MINUTES = env.int("PHONE_CODES_PER_15_MINUTES", default=3)
+PHONE_CODES_PER_IP_HOUR = env.int("PHONE_CODES_PER_IP_HOUR", default=10)

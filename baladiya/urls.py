@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_page
 from baladiya.api import api
 from baladiya.core import views as core_views
 from baladiya.core.sitemaps import SITEMAPS
+from baladiya.notifications import views as notification_views
 from baladiya.organisation import views as organisation_views
 
 admin.site.site_header = admin.site.site_title = _("Baladiya administration")
@@ -25,6 +26,9 @@ urlpatterns = [
         name="sitemap",
     ),
     path("api/v1/", api.urls),
+    # The SMS gateway's callbacks (authenticated by a shared token).
+    path("sms/inbound/", notification_views.inbound_sms, name="sms-inbound"),
+    path("sms/receipts/", notification_views.delivery_receipt, name="sms-receipt"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -33,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("procedures/", include("baladiya.catalogue.urls")),
     path("", include("baladiya.cases.urls")),
     path("staff/", include("baladiya.organisation.urls")),
+    path("", include("baladiya.notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -17,6 +17,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _messages_stay_in_memory(settings):
+    """SMS go to ``sms.outbox`` and emails to ``mail.outbox``; delivery happens in-process.
+
+    Tests of the real gateways (HTTP, SMTP) and of the Celery worker override these.
+    """
+    from baladiya.notifications import sms
+
+    settings.SMS_BACKEND = "locmem"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.NOTIFICATIONS_DELIVERY = "inline"
+    sms.outbox.clear()
+
+
 @dataclass
 class Pilots:
     """Two communes in different wilayas, with the people of the permission matrix.

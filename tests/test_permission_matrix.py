@@ -284,6 +284,25 @@ def _procedure_url(pilots: Pilots, target: str) -> str:
         return reverse("catalogue:detail", kwargs={"slug": procedure.slug})
 
 
+def _notification_url(pilots: Pilots, target: str, name: str, printed: bool = False) -> str:
+    """A message of the target's case (a notice for the counter when ``printed``)."""
+    from baladiya.notifications.models import Channel, Notification
+
+    case = pilots.cases[target]
+    notification, _ = Notification.objects.get_or_create(
+        dedup_key=f"matrix:{target}:{printed}",
+        defaults={
+            "kind": "case_received",
+            "channel": Channel.PRINT if printed else Channel.SMS,
+            "language": "fr",
+            "case": case,
+            "address": "" if printed else "+213661234567",
+            "status": "to_print" if printed else "failed",
+        },
+    )
+    return reverse(name, kwargs={"pk": notification.pk})
+
+
 # Every named route of the project. Admin routes are checked separately (all of them).
 ROUTES: dict[str, Route] = {
     "healthz": Route(_url("healthz"), public),
@@ -373,6 +392,20 @@ ROUTES: dict[str, Route] = {
     "api:get_structure": Route(_api_structure_url, api_structure_scoped),
     "catalogue:list": Route(_url("catalogue:list"), public),
     "catalogue:detail": Route(_procedure_url, public),
+    # --- notifications ---
+    "sms-inbound": Route(lambda p, t: "/sms/inbound/", lambda a, t: 403, method="post"),
+    "sms-receipt": Route(lambda p, t: "/sms/receipts/", lambda a, t: 403, method="post"),
+    "notifications:phone-sign-in": Route(_url("notifications:phone-sign-in"), login_page),
+    # Without a code asked for in this session, the code page sends back to step one.
+    "notifications:phone-code": Route(_url("notifications:phone-code"), after_login),
+    "notifications:preferences": Route(_url("notifications:preferences"), signed_in),
+    "notifications:log": Route(_url("notifications:log"), agents_only),
+    "notifications:resend": Route(
+        lambda p, t: _notification_url(p, t, "notifications:resend"), case_action, method="post"
+    ),
+    "notifications:notice": Route(
+        lambda p, t: _notification_url(p, t, "notifications:notice", printed=True), case_scoped
+    ),
 }
 
 
@@ -509,6 +542,8 @@ def test_every_model_with_a_structure_is_covered_by_the_scoping_layer():
         "cases.case",  # cases:staff-case, cases:staff-action, cases:staff-document
         "cases.opinionrequest",  # cases:opinions, cases:answer-opinion
     }
+    # Models reached through a case, scoped by the case's structures: notifications.notification
+    # (notifications:log, :resend, :notice).
     found = set()
     for model in apps.get_models():
         if not model.__module__.startswith("baladiya."):

@@ -44,7 +44,12 @@ def resolve_handling_structure(procedure: Any, commune_id: int) -> Structure:
     The procedure names a level (commune, daïra, wilaya) and a service type; the service of that
     type under the commune's APC (or its daïra, or its wilaya) handles it, else the level itself.
     """
-    apc = Structure.objects.select_related("parent__parent").get(
+    return _route(procedure, commune_id)[0]
+
+
+def _route(procedure: Any, commune_id: int) -> tuple[Structure, Any]:
+    """The handling structure and the commune (loaded with the APC, for the reference code)."""
+    apc = Structure.objects.select_related("parent__parent", "commune").get(
         kind=StructureKind.COMMUNE, commune_id=commune_id
     )
     level = {
@@ -59,8 +64,8 @@ def resolve_handling_structure(procedure: Any, commune_id: int) -> Structure:
             parent=level, kind=StructureKind.SERVICE, service_type=procedure.service_type
         ).first()
         if service is not None:
-            return service
-    return level
+            return service, apc.commune
+    return level, apc.commune
 
 
 def _may_act(case: Case, actor_kind: Actor, user: Any) -> bool:
@@ -68,7 +73,6 @@ def _may_act(case: Case, actor_kind: Actor, user: Any) -> bool:
         return user is None
     if user is None or not user.is_authenticated:
         return False
-    scope = Scope.of(user)
     if actor_kind is Actor.APPLICANT:
         if case.applicant_id is not None and case.applicant_id == user.pk:
             return True
@@ -76,6 +80,7 @@ def _may_act(case: Case, actor_kind: Actor, user: Any) -> bool:
             return True
         # At the counter, an agent acts for the walk-in citizen.
         actor_kind = Actor.AGENT
+    scope = Scope.of(user)  # after the applicant's checks: a citizen's submit reads no roles
     if scope.is_platform_admin:
         return True
     role = scope.highest_role_in(case.handling_structure)
@@ -212,11 +217,11 @@ def create_draft(
     answers: dict | None = None,
 ) -> Case:
     """Start a case. A citizen's draft can be saved and resumed; it has no reference yet."""
-    handling = resolve_handling_structure(procedure, commune_id)
-    case = Case.objects.create(
+    handling, commune = _route(procedure, commune_id)
+    case = Case(
+        commune=commune,
         procedure=procedure,
         form_version=form_version,
-        commune_id=commune_id,
         owner_structure=handling,
         handling_structure=handling,
         applicant=applicant if getattr(applicant, "pk", None) else None,
@@ -228,6 +233,7 @@ def create_draft(
         filed_by=filed_by,
         answers=answers or {},
     )
+    case.save(force_insert=True)
     case._trail_tail = (0, "0" * 64)  # type: ignore[attr-defined]
     append_event(case, "draft_created", actor=filed_by or applicant, public=False)
     return case

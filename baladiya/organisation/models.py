@@ -28,6 +28,12 @@ class User(AbstractUser):
         choices=[("ar", "العربية"), ("fr", "Français"), ("en", "English"), ("kab", "Taqbaylit")],
         default="ar",
     )
+    accepts_sms = models.BooleanField(
+        _("messages by SMS"), default=True, help_text=_("Case news by SMS to the mobile phone.")
+    )
+    accepts_email = models.BooleanField(
+        _("messages by email"), default=True, help_text=_("Case news by email.")
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -1,0 +1,41 @@
+"""Handing notifications to whoever delivers them: Celery workers, or this process.
+
+With a broker (``CELERY_BROKER_URL``, Redis in production), each id becomes a task. When the
+broker is down the call fails fast and is only logged: the rows stay in the outbox, and the
+periodic flush (or the worker's start) sends them when it returns. Without a broker (the
+embedded default), delivery happens in this process right after the transaction commits, and
+``manage.py deliver_outbox --loop`` takes care of retries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def uses_celery() -> bool:
+    return settings.NOTIFICATIONS_DELIVERY == "celery"
+
+
+def enqueue(ids: list[int], at: datetime.datetime | None = None) -> None:
+    if not ids:
+        return
+    if not uses_celery():
+        if at is None:
+            from baladiya.notifications.services import deliver
+
+            for pk in ids:
+                deliver(pk)
+        return  # a later attempt: the deliver_outbox loop picks it up when due
+    from baladiya.notifications.tasks import deliver_notification
+
+    for pk in ids:
+        try:
+            deliver_notification.apply_async(args=[pk], eta=at, retry=False)
+        except Exception as exc:  # the broker is down: the outbox keeps the message
+            logger.warning("broker unavailable, notification %s stays in the outbox: %s", pk, exc)
+            return

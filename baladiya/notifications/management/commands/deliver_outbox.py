@@ -1,0 +1,33 @@
+"""Deliver what waits in the outbox, once or in a loop (the embedded default's worker)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from baladiya.notifications.services import deliver_due, sweep
+
+
+class Command(BaseCommand):
+    help = "Deliver due notifications (and write reminders); --loop keeps going."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--loop", action="store_true", help="Run until interrupted.")
+        parser.add_argument("--interval", type=float, default=15.0, help="Seconds between runs.")
+
+    def handle(self, *args: Any, loop: bool, interval: float, **options: Any) -> None:
+        last_sweep = 0.0
+        while True:
+            if time.monotonic() - last_sweep > 900:
+                written = sweep()
+                last_sweep = time.monotonic()
+                if written:
+                    self.stdout.write(f"{written} reminder(s) written")
+            sent = deliver_due()
+            if sent:
+                self.stdout.write(f"{sent} notification(s) attempted")
+            if not loop:
+                return
+            time.sleep(interval)
