@@ -101,8 +101,13 @@ run: $(STAMP) | var
 	$(PY) -m baladiya.registries.reference_server --host 127.0.0.1 --port $(REGISTRY_PORT) \
 	  > var/registry.log 2>&1 &
 	registry=$$!
-	trap 'kill $$registry 2>/dev/null' EXIT INT TERM
+	# Without a broker, this loop retries what could not be delivered at once, and sends
+	# reminders (production runs Celery workers and beat instead).
+	$(MANAGE) deliver_outbox --loop > var/outbox.log 2>&1 &
+	outbox=$$!
+	trap 'kill $$registry $$outbox 2>/dev/null' EXIT INT TERM
 	echo "Reference registry service: http://127.0.0.1:$(REGISTRY_PORT) (log in var/registry.log)"
+	echo "Messages: SMS and emails are printed here; retries and reminders log to var/outbox.log"
 	BALADIYA_REGISTRY_URL="$${BALADIYA_REGISTRY_URL:-http://127.0.0.1:$(REGISTRY_PORT)}" \
 	  $(MANAGE) runserver "$(HOST):$(PORT)"
 

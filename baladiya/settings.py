@@ -272,7 +272,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Publishing must fail fast when Redis is down (the outbox keeps the message), not hang a request.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,  # a publisher gives up at the first refusal (kombu: 0 = no retry)
+}
 CELERY_TIMEZONE = "Africa/Algiers"
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},

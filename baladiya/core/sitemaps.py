@@ -23,6 +23,7 @@ class PublicPagesSitemap(Sitemap):
             "core:accessibility",
             "login",
             "signup",
+            "notifications:phone-sign-in",
         ]
 
     def location(self, item: str) -> str:

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+
+# After the broker refused us, requests stop trying it for a while: each try costs the citizen
+# a connection timeout, and the outbox keeps the messages anyway.
+BROKER_PAUSE_SECONDS = 30.0
+_broker_down_until = 0.0
 
 
 def uses_celery() -> bool:
@@ -31,11 +37,21 @@ def enqueue(ids: list[int], at: datetime.datetime | None = None) -> None:
             for pk in ids:
                 deliver(pk)
         return  # a later attempt: the deliver_outbox loop picks it up when due
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
     from baladiya.notifications.tasks import deliver_notification
 
     for pk in ids:
         try:
             deliver_notification.apply_async(args=[pk], eta=at, retry=False)
         except Exception as exc:  # the broker is down: the outbox keeps the message
+            _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
             logger.warning("broker unavailable, notification %s stays in the outbox: %s", pk, exc)
             return
+
+
+def broker_is_back() -> None:
+    """Forget a recent broker failure (the worker's start, tests)."""
+    global _broker_down_until
+    _broker_down_until = 0.0

@@ -57,6 +57,9 @@ ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234
 
 
 class PreferencesForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
     accepts_sms = forms.BooleanField(label=_("By SMS"), required=False)
     accepts_email = forms.BooleanField(label=_("By email"), required=False)
     preferred_language = forms.ChoiceField(

@@ -501,30 +501,37 @@ def verify_phone_code(*, challenge_id: int, code: str) -> Any:
 
     code = "".join(ch for ch in code if ch.isdigit())
     now = timezone.now()
-    with transaction.atomic():
+    refusal: SignInRefused | None = None
+    with transaction.atomic():  # the failed attempt is counted even though we refuse
         challenge = PhoneChallenge.objects.select_for_update().filter(pk=challenge_id).first()
         if challenge is None or challenge.used_at is not None:
-            raise SignInRefused(_("This code is no longer valid. Ask for a new one."), "used")
-        if challenge.expires_at <= now:
-            raise SignInRefused(_("This code has expired. Ask for a new one."), "expired")
-        if challenge.failed_attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
-            raise SignInRefused(_("Too many wrong codes. Ask for a new one."), "too_many_attempts")
-        if not constant_time_compare(
+            refusal = SignInRefused(_("This code is no longer valid. Ask for a new one."), "used")
+        elif challenge.expires_at <= now:
+            refusal = SignInRefused(_("This code has expired. Ask for a new one."), "expired")
+        elif challenge.failed_attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
+            refusal = SignInRefused(
+                _("Too many wrong codes. Ask for a new one."), "too_many_attempts"
+            )
+        elif not constant_time_compare(
             _code_hash(challenge.pk, challenge.phone, code), challenge.code_hash
         ):
             challenge.failed_attempts += 1
             challenge.save(update_fields=["failed_attempts"])
             left = settings.PHONE_CODE_MAX_ATTEMPTS - challenge.failed_attempts
-            if left <= 0:
-                raise SignInRefused(
-                    _("Too many wrong codes. Ask for a new one."), "too_many_attempts"
+            refusal = (
+                SignInRefused(_("Too many wrong codes. Ask for a new one."), "too_many_attempts")
+                if left <= 0
+                else SignInRefused(
+                    _("This code is wrong. %(left)d attempts left.") % {"left": left}, "wrong"
                 )
-            raise SignInRefused(
-                _("This code is wrong. %(left)d attempts left.") % {"left": left}, "wrong"
             )
-        challenge.used_at = now
-        challenge.save(update_fields=["used_at"])
-        return _user_for_phone(challenge.phone)
+        else:
+            challenge.used_at = now
+            challenge.save(update_fields=["used_at"])
+    if refusal is not None:
+        raise refusal
+    assert challenge is not None
+    return _user_for_phone(challenge.phone)
 
 
 def _user_for_phone(phone: str) -> Any:

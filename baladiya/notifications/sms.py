@@ -160,10 +160,10 @@ class HttpGateway:
             return SendResult(ok=False, response=f"unreachable: {exc}")
         summary = f"HTTP {status}: {body[:500]}"
         if not 200 <= status < 300 or not re.search(c["success_pattern"], body):
-            # 4xx other than throttling are refusals that retrying will not fix.
-            return SendResult(
-                ok=False, response=summary, retry=status >= 500 or status in (408, 429)
-            )
+            # A 4xx other than throttling is a refusal that retrying will not fix; a 2xx
+            # without the success mark (no credit, busy) may pass later, within the budget.
+            permanent = 400 <= status < 500 and status not in (408, 429)
+            return SendResult(ok=False, response=summary, retry=not permanent)
         provider_id = ""
         if c["id_pattern"]:
             found = re.search(c["id_pattern"], body)

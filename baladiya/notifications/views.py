@@ -44,7 +44,7 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("core:after-login")
+    return reverse("cases:my-cases")  # the citizen's space: their cases, across communes
 
 
 @never_cache
@@ -116,18 +116,29 @@ def phone_code(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    """How the citizen wants to hear about their cases."""
+    """The citizen's details and how they want to hear about their cases."""
     user: Any = request.user
+    fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "accepts_sms",
+        "accepts_email",
+        "preferred_language",
+    ]
     initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
         "accepts_sms": user.accepts_sms,
         "accepts_email": user.accepts_email,
         "preferred_language": user.preferred_language,
     }
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        for field in ("accepts_sms", "accepts_email", "preferred_language"):
+        for field in fields:
             setattr(user, field, form.cleaned_data[field])
-        user.save(update_fields=["accepts_sms", "accepts_email", "preferred_language"])
+        user.save(update_fields=fields)
         messages.success(request, _("Your choices are saved."))
         return redirect("notifications:preferences")
     return render(

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from django.db.models import Model
     from playwright.sync_api import Browser, ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -76,71 +75,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     setattr(item, f"_baladiya_report_{report.when}", report)
     return report
-
-
-# --- the data migrations loaded, put back after each transactional flush ------------------
-
-SNAPSHOT_PREFIX = "zz_browser_snapshot_"
-_flushed_since_snapshot = False
-
-
-@pytest.fixture(scope="session")
-def _migrated_data_snapshot(
-    django_db_setup: None, django_db_blocker: Any
-) -> list[tuple[type[Model], str]]:
-    """Copy every non-empty table of the fresh test database into a snapshot table (which
-    Django's flush leaves alone, knowing no model for it); return (model, snapshot table)."""
-    from django.apps import apps
-    from django.db import connection
-
-    quote = connection.ops.quote_name
-    snapshot: list[tuple[type[Model], str]] = []
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        existing = set(connection.introspection.table_names(cursor))
-        for model in apps.get_models(include_auto_created=True):
-            meta = model._meta
-            if not meta.managed or meta.proxy or meta.swapped or meta.db_table not in existing:
-                continue
-            table = quote(meta.db_table)
-            cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - names from models
-            if cursor.fetchone() is None:
-                continue
-            copy = quote(f"{SNAPSHOT_PREFIX}{len(snapshot)}")
-            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table}")  # noqa: S608
-            snapshot.append((model, copy))
-    return snapshot
-
-
-def _restore_migrated_data(snapshot: list[tuple[type[Model], str]]) -> None:
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    quote = connection.ops.quote_name
-    # Foreign keys are DEFERRABLE INITIALLY DEFERRED (SQLite and PostgreSQL): checked at commit.
-    with transaction.atomic(), connection.cursor() as cursor:
-        for model, _copy in snapshot:
-            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
-        for model, copy in snapshot:
-            table = quote(model._meta.db_table)
-            cursor.execute(f"INSERT INTO {table} SELECT * FROM {copy}")  # noqa: S608
-        for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in snapshot]):
-            cursor.execute(sql)
-
-
-@pytest.fixture(autouse=True)
-def _migrated_data(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Before each transactional test after the first, put back what migrations loaded."""
-    global _flushed_since_snapshot
-    if not {"live_server", "transactional_db"} & set(request.fixturenames):
-        yield
-        return
-    snapshot = request.getfixturevalue("_migrated_data_snapshot")
-    request.getfixturevalue("transactional_db")
-    if _flushed_since_snapshot:
-        _restore_migrated_data(snapshot)
-    yield
-    _flushed_since_snapshot = True  # the transactional_db teardown, next, empties every table
 
 
 # --- the browser ---------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""The issue's story: a citizen signs in with a mobile number and an SMS code, submits a case,
+receives the SMS and the email in Arabic; an agent's answer reaches them; texting the reference
+returns the status. Real HTTP gateway and real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from baladiya.notifications.models import (
+    DeliveryAttempt,
+    Notification,
+    NotificationTemplate,
+    PhoneChallenge,
+)
+from tests.cases.helpers import simple_procedure
+
+pytestmark = pytest.mark.django_db
+
+
+def _code_in(text: str) -> str:
+    found = re.search(r"\b(\d{6})\b", text)
+    assert found, text
+    return found.group(1)
+
+
+def test_a_citizen_signs_in_by_sms_files_a_case_and_hears_back_in_arabic(
+    pilots, operator, smtp, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.SMS_WEBHOOK_TOKEN = "gateway-secret"
+    procedure = simple_procedure()
+    browser = Client()
+
+    # 1. Phone sign-in: national format accepted, the code arrives by SMS.
+    response = browser.post("/ar/accounts/phone/", {"phone": "0770 12 34 56"})
+    assert response.status_code == 302
+    assert operator.requests[-1]["params"]["to"] == "+213770123456"
+    code = _code_in(operator.texts[-1])
+    assert operator.requests[-1]["headers"]["Authorization"].startswith("Basic ")
+    response = browser.post(response["Location"], {"code": code})
+    assert response.status_code == 302
+    user = response.wsgi_request.user
+    assert user.is_authenticated and user.phone == "+213770123456"
+    # The code is stored nowhere in clear and never logged.
+    assert code not in caplog.text
+    assert not Notification.objects.filter(body__contains=code).exists()
+    assert not DeliveryAttempt.objects.filter(provider_response__contains=code).exists()
+    assert code not in PhoneChallenge.objects.get().code_hash
+
+    # 2. They add an email, keep Arabic, and file a case online.
+    browser.post(
+        "/ar/my/messages/",
+        {
+            "first_name": "أمينة",
+            "last_name": "خليفي",
+            "email": "amina@example.dz",
+            "accepts_sms": "on",
+            "accepts_email": "on",
+            "preferred_language": "ar",
+        },
+    )
+    commune = pilots.apc_a.commune
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            f"/ar/procedures/{procedure.slug}/apply/",
+            {"commune": commune.pk, "full_name": "أمينة خليفي"},
+        )
+    assert response.status_code == 302, response.content[:500]
+    case = user.cases.get()
+    sms_text = operator.texts[-1]
+    assert case.reference in sms_text
+    arabic_words = NotificationTemplate.objects.get(kind="case_submitted", language="ar")
+    assert re.search("[\u0600-\u06ff]", arabic_words.short_text)  # the template is Arabic
+    assert arabic_words.short_text.split("{")[0].strip() in sms_text
+    recipients, email = smtp.messages[-1]
+    assert recipients == ["amina@example.dz"]
+    assert case.reference in email["Subject"]
+    parts = {part.get_content_type() for part in email.walk()}
+    assert {"text/plain", "text/html"} <= parts
+    html = email.get_body(("html",)).get_content()
+    assert 'dir="rtl"' in html and case.reference in html
+
+    # 3. An agent answers; the answer reaches the citizen by SMS and email.
+    from baladiya.cases import services
+
+    agent = pilots.people["agent_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(case=case, actor=agent, body="وثيقتك جاهزة في الشباك 2")
+    assert "وثيقتك جاهزة" in operator.texts[-1]
+    assert "وثيقتك جاهزة" in smtp.messages[-1][1].get_body(("plain",)).get_content()
+
+    # 4. Texting the reference returns the status; each message went out once.
+    gateway = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = gateway.post(
+            "/sms/inbound/?token=gateway-secret",
+            {"from": "+213770123456", "text": f" {case.reference.lower()} "},
+        )
+    assert response.status_code == 200 and response.json()["answered"]
+    assert operator.requests[-1]["params"]["to"] == "+213770123456"
+    assert case.reference in operator.texts[-1]
+    sent = Notification.objects.filter(case=case, channel="sms")
+    assert sent.count() == len({n.dedup_key for n in sent}) == 3  # submitted, message, reply
+    assert all(n.status == "sent" for n in sent)
