@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "baladiya.organisation",
     "baladiya.catalogue",
     "baladiya.cases",
+    "baladiya.plans",
 ]
 
 MIDDLEWARE = [
@@ -252,3 +253,9 @@ BALADIYA_DATA_CONTROLLER = env.str(
     default="Ministère de l'Intérieur, des Collectivités locales et de l'Aménagement du territoire",
 )
 BALADIYA_DPO_EMAIL = env.str("BALADIYA_DPO_EMAIL", default="dpo@baladiya.example")
+
+# Action plans (baladiya/plans): the derived "at risk" rule and the follow-up windows.
+PLANS_AT_RISK_GAP = env.int("PLANS_AT_RISK_GAP", default=20)  # points behind expected progress
+PLANS_STALE_DAYS = env.int("PLANS_STALE_DAYS", default=30)  # no update for more days: at risk
+PLANS_DUE_SOON_DAYS = env.int("PLANS_DUE_SOON_DAYS", default=30)  # supervisors' "due soon"
+PLANS_REMINDER_DAYS = env.int("PLANS_REMINDER_DAYS", default=14)  # owners' reminders window

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("baladiya.territory.urls")),
     path("procedures/", include("baladiya.catalogue.urls")),
     path("", include("baladiya.cases.urls")),
+    path("", include("baladiya.plans.urls")),
     path("staff/", include("baladiya.organisation.urls")),
     path(
         "accounts/login/",

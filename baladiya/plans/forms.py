@@ -1,0 +1,34 @@
+"""Forms of the plans pages (the rules themselves live in services and the importer)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class UpdateForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    reported_on = forms.DateField(
+        label=_("Date of the progress reported"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    comment = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.FileField(
+        label=_("Evidence (PDF, JPEG or PNG; optional)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True}),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Sheet (CSV or XLSX)"))
+    slug = forms.SlugField(label=_("Short name (in the address)"), max_length=80)
+    title_fr = forms.CharField(label=_("Title (French)"), max_length=300)
+    title_ar = forms.CharField(label=_("Title (Arabic)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    owner = forms.TypedChoiceField(label=_("Owner structure"), coerce=int)
+    is_public = forms.BooleanField(label=_("Publish on the accountability page"), required=False)
