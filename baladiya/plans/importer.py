@@ -11,7 +11,7 @@ title_fr       French title (required)
 title_ar       Arabic title (required)
 title_en       English title (optional)
 owner          the owner structure: a commune's ONS code (its APC, e.g. ``0301``), a commune's
-               service as ``0301/reception``, or a structure path (``/mi/w03/…/``)
+               service as ``0301/civil-status`` (its code), or a structure path (``/mi/w03/…/``)
 responsible    username of the responsible person (optional)
 start          start date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``
 due            due date, same formats, not before the start

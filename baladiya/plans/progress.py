@@ -3,7 +3,8 @@
 Progress
     A leaf (a milestone, or a project without milestones) has the progress of its latest update
     (by report date, then by time of posting), 0 without any. A parent's progress is the
-    weighted mean of its children's, by their weights, cancelled children left out: a project
+    weighted mean of its children's, by their weights, cancelled children left out (when every
+    weight is zero, the children count equally): a project
     rolls up from its milestones, a programme from its projects, an axis from its programmes.
     The plan's progress is the weighted mean of its programmes (axes only group them).
 
@@ -131,7 +132,7 @@ def compute(nodes: Iterable[Node], today: datetime.date) -> list[Node]:
     for node in by_pk.values():
         node.children = []
     for node in by_pk.values():
-        parent = by_pk.get(node.parent_id) if node.parent_id else None
+        parent = by_pk.get(node.parent_id) if node.parent_id is not None else None
         if parent is None:
             roots.append(node)
         else:

@@ -35,7 +35,7 @@ def make_plan(
     due: int = 100,
     milestones: int = 2,
 ) -> SmallPlan:
-    """A plan: one axis → one programme → one project → ``milestones`` milestones (weights 1, 2…)."""
+    """A plan: axis → programme → project → ``milestones`` milestones (weights 1, 2…)."""
     item_owner = item_owner or owner
     plan = Plan.objects.create(
         slug=slug,
