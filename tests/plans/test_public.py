@@ -104,3 +104,14 @@ def test_the_public_page_runs_a_bounded_number_of_queries(public_plan):
     with CaptureQueriesContext(connection) as many:
         Client().get(url)
     assert len(few) == len(many)
+
+
+def test_public_plans_are_in_the_sitemap_and_private_ones_are_not(pilots: Pilots):
+    from django.core.cache import cache
+
+    make_plan(pilots.ministry, slug="ouvert-a-tous")
+    make_plan(pilots.ministry, slug="reserve", public=False)
+    cache.clear()
+    xml = Client().get("/sitemap.xml").content.decode()
+    assert "/fr/plans/ouvert-a-tous/" in xml and "/fr/plans/" in xml
+    assert "reserve" not in xml
