@@ -44,3 +44,11 @@ class ImportForm(forms.Form):
     title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
     owner = forms.TypedChoiceField(label=_("Owner structure"), coerce=int)
     is_public = forms.BooleanField(label=_("Publish on the accountability page"), required=False)
+
+
+class MeasurementForm(forms.Form):
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    value = forms.DecimalField(label=_("Value measured"), max_digits=14, decimal_places=2)
+    measured_on = forms.DateField(
+        label=_("Date of the measurement"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.organisation.views import agent_required
 from baladiya.plans import charts, exports, importer, selectors, services
-from baladiya.plans.forms import ImportForm, UpdateForm
-from baladiya.plans.models import ItemKind
+from baladiya.plans.forms import ImportForm, MeasurementForm, UpdateForm
+from baladiya.plans.models import Indicator, ItemKind
 
 
 @require_GET
@@ -100,7 +100,29 @@ def item_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     item = selectors.item_for(scope, pk)
     can_report = scope.can(Permission.REPORT_PROGRESS, item.owner_structure)
     form = UpdateForm(initial={"reported_on": timezone.localdate()})
-    if request.method == "POST":
+    measure_form = MeasurementForm(initial={"measured_on": timezone.localdate()})
+    if request.method == "POST" and "indicator" in request.POST:
+        if not can_report:
+            raise PermissionDenied
+        measure_form = MeasurementForm(request.POST)
+        if measure_form.is_valid():
+            indicator = get_object_or_404(
+                Indicator, pk=measure_form.cleaned_data["indicator"], item=item
+            )
+            try:
+                services.record_measurement(
+                    indicator=indicator,
+                    actor=request.user,
+                    value=measure_form.cleaned_data["value"],
+                    measured_on=measure_form.cleaned_data["measured_on"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    measure_form.add_error(field if field in measure_form.fields else None, errors)
+            else:
+                messages.success(request, _("The measurement is recorded."))
+                return redirect("plans:staff-item", pk=item.pk)
+    elif request.method == "POST":
         if not can_report:
             raise PermissionDenied
         form = UpdateForm(request.POST, request.FILES)
@@ -139,6 +161,8 @@ def item_detail(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             ],
             "can_report": can_report and not node.children,
             "form": form,
+            "measure_form": measure_form,
+            "can_measure": can_report,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -242,3 +242,23 @@ def test_every_view_exports_to_csv_and_xlsx(pilots: Pilots, commune_plan):
     assert sheet.max_row == 6
     late = supervisor.get(reverse("plans:follow-up") + "?list=late&format=csv")
     assert late.status_code == 200 and late["Content-Type"].startswith("text/csv")
+
+
+def test_the_owner_records_a_measurement_of_an_indicator(pilots: Pilots, commune_plan):
+    from baladiya.plans.models import Indicator, Measurement
+
+    indicator = Indicator.objects.create(
+        item=commune_plan.milestones[0],
+        title_fr="Agents formés",
+        title_ar="أعوان",
+        baseline=0,
+        target=120,
+    )
+    url = reverse("plans:staff-item", args=[commune_plan.milestones[0].pk])
+    data = {"indicator": indicator.pk, "value": "30", "measured_on": days(0).isoformat()}
+    assert client_of(pilots.people["agent_a"]).post(url, data).status_code == 302
+    assert client_of(pilots.people["supervisor_ministry"]).post(url, data).status_code == 403
+    assert client_of(pilots.people["agent_b"]).post(url, data).status_code == 404
+    assert list(Measurement.objects.values_list("value", flat=True)) == [30]
+    page = client_of(pilots.people["agent_a"]).get(url).content.decode()
+    assert "أعوان" in page and "<svg" in page  # Arabic: the default language
