@@ -36,7 +36,7 @@ def plan_page(request: HttpRequest, slug: str) -> HttpResponse:
             "rule": {"gap": progress.at_risk_gap(), "stale": progress.stale_days()},
             "charts": [charts.indicator_chart(i, rtl=rtl) for i in indicators],
             "gantt": charts.gantt(
-                [n for n in tree.nodes if n.kind in {"axis", "programme", "project"}],
+                [n for n in tree.nodes if n.kind in {"axis", "programme"}],
                 tree.today,
                 rtl=rtl,
             ),

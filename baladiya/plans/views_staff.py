@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.organisation.views import agent_required
-from baladiya.plans import charts, exports, importer, selectors, services
+from baladiya.plans import charts, exports, importer, progress, selectors, services
 from baladiya.plans.forms import ImportForm, MeasurementForm, UpdateForm
 from baladiya.plans.models import Indicator, ItemKind
 
@@ -74,6 +74,11 @@ def timeline(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     plan = selectors.plan_for(scope, pk)
     tree = selectors.plan_tree(plan)
     nodes = tree.visible_to(scope)
+    raw_root = request.GET.get("item", "")
+    root = tree.by_pk.get(int(raw_root)) if raw_root.isdigit() else None
+    if root is not None:  # the timeline of one programme (or any item) and what is below it
+        below = {id(n) for n in progress.walk([root])}
+        nodes = [n for n in nodes if id(n) in below]
     kind = request.GET.get("kind", "")
     if kind:
         nodes = [n for n in nodes if n.kind == kind]
@@ -88,6 +93,7 @@ def timeline(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
             "nodes": nodes,
             "kind": kind,
             "kinds": ItemKind.choices,
+            "root": root if root is not None and any(n is root for n in nodes) else None,
             "gantt": charts.gantt(nodes, tree.today, rtl=get_language_bidi()),
         },
     )

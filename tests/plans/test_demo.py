@@ -28,6 +28,8 @@ def test_the_demo_has_a_mix_of_statuses_and_hides_its_private_programme():
         and n.item.owner_structure.parent.commune
     }
     assert communes == {"3501", "0301", "0920", "4431"}
+    for lang in ("ar", "fr", "en"):
+        assert len(Client().get(f"/{lang}/plans/{plan.slug}/").content) < 60_000
     page = Client().get(f"/fr/plans/{plan.slug}/").content.decode()
     assert "confidentiel" not in page.lower()
     assert "Agents formés" in page and "Procédures en ligne" in page

@@ -262,3 +262,15 @@ def test_the_owner_records_a_measurement_of_an_indicator(pilots: Pilots, commune
     assert list(Measurement.objects.values_list("value", flat=True)) == [30]
     page = client_of(pilots.people["agent_a"]).get(url).content.decode()
     assert "أعوان" in page and "<svg" in page  # Arabic: the default language
+
+
+def test_the_timeline_of_one_programme_lists_it_and_what_is_below(pilots: Pilots, commune_plan):
+    make_plan(pilots.ministry, slug="b", item_owner=pilots.civil_status_b)
+    page = client_of(pilots.people["supervisor_ministry"]).get(
+        f"/ar/staff/plans/{commune_plan.plan.pk}/timeline/", {"item": commune_plan.programme.pk}
+    )
+    codes = [bar.node.item.code for bar in page.context["gantt"].bars]
+    assert codes == ["1.1", "1.1.1", "1.1.1.1", "1.1.1.2"]
+    assert page.context["gantt"].rtl  # in Arabic, time runs from right to left
+    first = page.context["gantt"].bars[0]
+    assert first.x + first.width <= page.context["gantt"].width
