@@ -186,9 +186,13 @@ def _is_below(candidate: object, ancestor: object) -> bool:
 @agent_required
 def evidence(request: HttpRequest, scope: Scope, pk: int) -> FileResponse:
     record = selectors.evidence_for(scope, pk)
-    response = FileResponse(record.file.open("rb"), content_type=record.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{record.label}"'
-    return response
+    # as_attachment encodes the uploaded name safely (quotes, non-ASCII) in the header.
+    return FileResponse(
+        record.file.open("rb"),
+        content_type=record.content_type,
+        as_attachment=True,
+        filename=record.label,
+    )
 
 
 @require_http_methods(["GET", "POST"])

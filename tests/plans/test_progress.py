@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from baladiya.plans.progress import Node, Status, compute, expected_progress, plan_progress
@@ -118,6 +119,7 @@ def test_expected_progress_is_linear_and_bounded():
     assert expected_progress(start, due, TODAY + datetime.timedelta(days=50)) == 100
 
 
+@hypothesis_settings(deadline=None)  # timing varies on a loaded machine; the rule is pure
 @given(
     st.lists(
         st.tuples(st.integers(0, 100), st.integers(0, 5), st.booleans()), min_size=1, max_size=12

@@ -115,3 +115,9 @@ def test_public_plans_are_in_the_sitemap_and_private_ones_are_not(pilots: Pilots
     xml = Client().get("/sitemap.xml").content.decode()
     assert "/fr/plans/ouvert-a-tous/" in xml and "/fr/plans/" in xml
     assert "reserve" not in xml
+
+
+def test_kabyle_readers_get_the_page_with_french_titles_marked(public_plan):
+    page = Client().get("/kab/plans/ouvert/")
+    assert page.status_code == 200
+    assert 'lang="fr"' in page.content.decode()  # no Kabyle title: the French one, marked
