@@ -386,9 +386,7 @@ ROUTES: dict[str, Route] = {
     "plans:evidence": Route(plans_matrix.url("plans:evidence", "evidence"), structure_scoped),
     "api:list_plans": Route(plans_matrix.api_url("/api/v1/plans"), api_agents_only),
     "api:get_plan": Route(plans_matrix.api_url("/api/v1/plans/{plan}"), api_structure_scoped),
-    "api:get_item": Route(
-        plans_matrix.api_url("/api/v1/plans/items/{item}"), api_structure_scoped
-    ),
+    "api:get_item": Route(plans_matrix.api_url("/api/v1/plans/items/{item}"), api_structure_scoped),
     "api:post_update": Route(
         plans_matrix.api_url("/api/v1/plans/items/{item}/updates"),
         plans_matrix.api_report_progress,
