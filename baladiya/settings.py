@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "baladiya.catalogue",
     "baladiya.cases",
     "baladiya.notifications",
+    "baladiya.plans",
 ]
 
 MIDDLEWARE = [
@@ -326,3 +327,8 @@ PHONE_CODE_MINUTES = env.int("PHONE_CODE_MINUTES", default=10)
 PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
 PHONE_CODES_PER_15_MINUTES = env.int("PHONE_CODES_PER_15_MINUTES", default=3)
 PHONE_CODES_PER_IP_HOUR = env.int("PHONE_CODES_PER_IP_HOUR", default=10)
+# Action plans (baladiya/plans): the derived "at risk" rule and the follow-up windows.
+PLANS_AT_RISK_GAP = env.int("PLANS_AT_RISK_GAP", default=20)  # points behind expected progress
+PLANS_STALE_DAYS = env.int("PLANS_STALE_DAYS", default=30)  # no update for more days: at risk
+PLANS_DUE_SOON_DAYS = env.int("PLANS_DUE_SOON_DAYS", default=30)  # supervisors' "due soon"
+PLANS_REMINDER_DAYS = env.int("PLANS_REMINDER_DAYS", default=14)  # owners' reminders window

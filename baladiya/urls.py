@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("baladiya.territory.urls")),
     path("procedures/", include("baladiya.catalogue.urls")),
     path("", include("baladiya.cases.urls")),
+    path("", include("baladiya.plans.urls")),
     path("staff/", include("baladiya.organisation.urls")),
     path("", include("baladiya.notifications.urls")),
     path(

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import Pilots
+from tests.plans import matrix as plans_matrix
 
 ACTORS = [
     "anonymous",
@@ -406,6 +407,26 @@ ROUTES: dict[str, Route] = {
     "notifications:notice": Route(
         lambda p, t: _notification_url(p, t, "notifications:notice", printed=True), case_scoped
     ),
+    # --- plans ---
+    "plans:public-list": Route(plans_matrix.url_plain("plans:public-list"), public),
+    "plans:public-plan": Route(plans_matrix.url("plans:public-plan", "slug"), public),
+    "plans:public-data": Route(plans_matrix.url("plans:public-data", "data"), public),
+    "plans:follow-up": Route(plans_matrix.url_plain("plans:follow-up"), agents_only),
+    "plans:import": Route(plans_matrix.url_plain("plans:import"), agents_only),
+    "plans:staff-plan": Route(plans_matrix.url("plans:staff-plan"), structure_scoped),
+    "plans:timeline": Route(plans_matrix.url("plans:timeline"), structure_scoped),
+    "plans:staff-item": Route(plans_matrix.url("plans:staff-item", "item"), structure_scoped),
+    "plans:evidence": Route(plans_matrix.url("plans:evidence", "evidence"), structure_scoped),
+    "api:list_plans": Route(plans_matrix.api_url("/api/v1/plans"), api_agents_only),
+    "api:get_plan": Route(plans_matrix.api_url("/api/v1/plans/{plan}"), api_structure_scoped),
+    "api:get_item": Route(plans_matrix.api_url("/api/v1/plans/items/{item}"), api_structure_scoped),
+    "api:post_update": Route(
+        plans_matrix.api_url("/api/v1/plans/items/{item}/updates"),
+        plans_matrix.api_report_progress,
+        method="post",
+        json=lambda p, t: {"progress": 150, "comment": "out of range"},  # refused: 400 if allowed
+    ),
+    # --- end plans ---
 }
 
 
@@ -541,6 +562,8 @@ def test_every_model_with_a_structure_is_covered_by_the_scoping_layer():
         "organisation.structure",
         "cases.case",  # cases:staff-case, cases:staff-action, cases:staff-document
         "cases.opinionrequest",  # cases:opinions, cases:answer-opinion
+        "plans.plan",  # plans:staff-plan, plans:timeline, api:get_plan
+        "plans.planitem",  # plans:staff-item, api:get_item, api:post_update
     }
     # Models reached through a case, scoped by the case's structures: notifications.notification
     # (notifications:log, :resend, :notice).

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from baladiya.catalogue.sitemaps import CatalogueSitemap, ProcedureSitemap
+from baladiya.plans.sitemaps import PublicPlanSitemap, PublicPlansSitemap
 
 
 class PublicPagesSitemap(Sitemap):
@@ -34,4 +35,6 @@ SITEMAPS: dict[str, type[Sitemap]] = {
     "pages": PublicPagesSitemap,
     "catalogue": CatalogueSitemap,
     "procedures": ProcedureSitemap,
+    "plans": PublicPlansSitemap,
+    "plan": PublicPlanSitemap,
 }

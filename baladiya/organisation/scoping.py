@@ -41,6 +41,9 @@ class Permission(enum.StrEnum):
     VIEW_MEMBERS = "structure.view_members"
     MANAGE_MEMBERS = "structure.manage_members"
     VIEW_CASE = "case.view"
+    VIEW_PLAN = "plan.view"
+    REPORT_PROGRESS = "plan.report_progress"
+    MANAGE_PLANS = "plan.manage"
 
 
 # The policy, as a table: permission → role → reach. A role absent from a row has no grant.
@@ -65,6 +68,22 @@ POLICY: dict[Permission, dict[str, Reach]] = {
         Role.AGENT: Reach.SELF,
         Role.HEAD_OF_SERVICE: Reach.SUBTREE,
         Role.SUPERVISOR: Reach.SUBTREE,
+    },
+    # Action plans: an item's owner structure sees it and reports its progress; heads and
+    # supervisors above follow it. Supervisors and administrators import plans for their tree.
+    Permission.VIEW_PLAN: {
+        Role.AGENT: Reach.SELF,
+        Role.HEAD_OF_SERVICE: Reach.SUBTREE,
+        Role.SUPERVISOR: Reach.SUBTREE,
+        Role.ADMINISTRATOR: Reach.SUBTREE,
+    },
+    Permission.REPORT_PROGRESS: {
+        Role.AGENT: Reach.SELF,
+        Role.HEAD_OF_SERVICE: Reach.SUBTREE,
+    },
+    Permission.MANAGE_PLANS: {
+        Role.SUPERVISOR: Reach.SUBTREE,
+        Role.ADMINISTRATOR: Reach.SUBTREE,
     },
 }
 
