@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "baladiya.organisation",
     "baladiya.catalogue",
     "baladiya.cases",
+    "baladiya.concerns",
 ]
 
 MIDDLEWARE = [
@@ -252,3 +253,12 @@ BALADIYA_DATA_CONTROLLER = env.str(
     default="Ministère de l'Intérieur, des Collectivités locales et de l'Aménagement du territoire",
 )
 BALADIYA_DPO_EMAIL = env.str("BALADIYA_DPO_EMAIL", default="dpo@baladiya.example")
+
+# Concerns: the map's tile server (any XYZ template; the forms work without the map) and where
+# the category suggestion model is stored (trained by `manage.py train_concern_model`).
+BALADIYA_MAP_TILE_URL = env(
+    "BALADIYA_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+BALADIYA_CONCERN_MODEL_PATH = env.path(
+    "BALADIYA_CONCERN_MODEL_PATH", default=BASE_DIR / "var" / "concern_model.joblib"
+)

@@ -25,6 +25,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("baladiya.concerns.open311")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -32,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("baladiya.territory.urls")),
     path("procedures/", include("baladiya.catalogue.urls")),
     path("", include("baladiya.cases.urls")),
+    path("", include("baladiya.concerns.urls")),
     path("staff/", include("baladiya.organisation.urls")),
     path(
         "accounts/login/",
