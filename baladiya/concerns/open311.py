@@ -235,9 +235,17 @@ def _request_row(case: Case) -> dict:
 
 
 def _parse_when(raw: str, name: str) -> datetime.datetime:
-    value = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
+    # A "+" in a query string arrives as a space ("2026-11-01T00:00:00 01:00").
+    value: datetime.datetime | None = None
+    day: datetime.date | None = None
+    try:
+        if "T" in raw:
+            value = parse_datetime(raw.strip().replace(" ", "+"))
+        else:
+            day = parse_date(raw.strip())
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        value = day = None
     if value is None:
-        day = parse_date(raw) if "T" not in raw else None
         if day is None:
             raise Open311Error(400, f"{name} is not a W3C date-time (e.g. 2026-11-01T00:00:00Z).")
         value = datetime.datetime.combine(day, datetime.time())

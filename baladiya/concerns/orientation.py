@@ -73,7 +73,7 @@ PROCEDURE_SYNONYMS: dict[str, list[str]] = {
 }
 
 WORD_SIMILARITY = 0.78
-MIN_SCORE = 0.6
+MIN_SCORE = 0.7
 
 
 @dataclass(frozen=True)

@@ -216,9 +216,8 @@ def escalated_concerns(scope: Scope, now: datetime.datetime | None = None) -> li
         if level == 0:
             continue
         targets = escalation_targets(case, level)
-        if scope.is_platform_admin or any(
-            t.startswith(p) for t in targets for p in supervisor_paths
-        ):
+        # Exactly the level(s) reached: the daïra's supervisor at level 1, the wilaya's at 2.
+        if scope.is_platform_admin or any(t in supervisor_paths for t in targets):
             case.escalation = level  # type: ignore[attr-defined]
             result.append(case)
     return result

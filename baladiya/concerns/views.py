@@ -39,7 +39,8 @@ def _map_context() -> dict:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Report a concern: anonymous allowed; similar open concerns are offered first."""
-    form = ConcernForm(request.POST or None, request.FILES or None)
+    initial = {"category": request.GET.get("category", "")}
+    form = ConcernForm(request.POST or None, request.FILES or None, initial=initial)
     similar: list[Case] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
