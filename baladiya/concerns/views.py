@@ -6,6 +6,8 @@ Nothing personal is ever shown publicly: no name, phone, email, address or unapp
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -36,6 +38,24 @@ def _map_context() -> dict:
     return {"tile_url": settings.BALADIYA_MAP_TILE_URL}
 
 
+def _tile_origin() -> str:
+    """The tile server's origin for the CSP (``{s}.tile…`` becomes ``*.tile…``)."""
+    parsed = urlsplit(settings.BALADIYA_MAP_TILE_URL.replace("{s}", "*"))
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else ""
+
+
+def with_map(response: HttpResponse) -> HttpResponse:
+    """A page with a map may load tiles from the configured tile server, and nothing else."""
+    from baladiya.core.middleware import CONTENT_SECURITY_POLICY
+
+    origin = _tile_origin()
+    if origin:
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {origin}"
+        )
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Report a concern: anonymous allowed; similar open concerns are offered first."""
@@ -52,15 +72,17 @@ def new(request: HttpRequest) -> HttpResponse:
         )
         # "Is it this one?" — shown once; sending again confirms it is a new concern.
         if similar and "confirm_new" not in request.POST:
-            return render(
-                request,
-                "concerns/new.html",
-                {
-                    "form": form,
-                    "similar": similar,
-                    "categories": _extra_categories(),
-                    **_map_context(),
-                },
+            return with_map(
+                render(
+                    request,
+                    "concerns/new.html",
+                    {
+                        "form": form,
+                        "similar": similar,
+                        "categories": _extra_categories(),
+                        **_map_context(),
+                    },
+                )
             )
         try:
             intake = services.submit_concern(
@@ -83,10 +105,12 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("concerns:follow", token=status_token(intake.case))
-    return render(
-        request,
-        "concerns/new.html",
-        {"form": form, "similar": similar, "categories": _extra_categories(), **_map_context()},
+    return with_map(
+        render(
+            request,
+            "concerns/new.html",
+            {"form": form, "similar": similar, "categories": _extra_categories(), **_map_context()},
+        )
     )
 
 
@@ -170,18 +194,20 @@ def public_list(request: HttpRequest) -> HttpResponse:
         for c in page.object_list
         if c.concern.public_point
     ]
-    return render(
-        request,
-        "concerns/public_list.html",
-        {
-            "page": page,
-            "communes": communes,
-            "commune": commune,
-            "status": status,
-            "statuses": [(s, Status(s).label) for s in selectors.PUBLIC_STATUSES],
-            "points": points,
-            **_map_context(),
-        },
+    return with_map(
+        render(
+            request,
+            "concerns/public_list.html",
+            {
+                "page": page,
+                "communes": communes,
+                "commune": commune,
+                "status": status,
+                "statuses": [(s, Status(s).label) for s in selectors.PUBLIC_STATUSES],
+                "points": points,
+                **_map_context(),
+            },
+        )
     )
 
 
