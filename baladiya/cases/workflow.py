@@ -67,6 +67,19 @@ OPEN_STATUSES = frozenset(
         Status.PLANNED,
     }
 )
+# What a procedure case can be in (the inbox's status filter); the others are concerns'.
+PROCEDURE_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.IN_REVIEW,
+        Status.WAITING_CITIZEN,
+        Status.ACCEPTED,
+        Status.REFUSED,
+        Status.NO_FOLLOW_UP,
+        Status.CLOSED,
+    }
+)
 DECIDED_STATUSES = frozenset({Status.ACCEPTED, Status.REFUSED, Status.NO_FOLLOW_UP})
 # The legal clock runs in these states; it stops while waiting for the citizen.
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW, Status.IN_PROGRESS})

@@ -339,3 +339,13 @@ def test_list_pages_run_a_constant_number_of_queries(boufarik, rows, django_asse
         assert agent.get(url("concerns:inbox", "fr")).status_code == 200
     with django_assert_max_num_queries(12):
         assert supervisor.get(url("concerns:escalated", "fr")).status_code == 200
+
+
+def test_the_follow_page_of_the_case_engine_leads_a_concern_to_its_own_page(boufarik):
+    from tests.concerns.helpers import report
+
+    case = report(phone="0661234567").case
+    response = Client().post(
+        url("cases:follow", "fr"), {"reference": case.reference, "phone_last4": "4567"}
+    )
+    assert response.status_code == 302 and "/concerns/follow/" in response["Location"]
