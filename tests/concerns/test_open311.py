@@ -202,3 +202,16 @@ def test_a_round_trip_over_real_http(live_server):
     assert status == 200 and rows[0]["service_code"] == "pothole"
     status, errors = call("requests.json", {"api_key": "nope", "service_code": "pothole"})
     assert status == 403 and errors[0]["code"] == 403
+
+
+def test_a_key_is_made_by_a_command_shown_once_and_stored_hashed(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("create_open311_key", "Partner app", "--commune", "0920", stdout=out)
+    raw = out.getvalue().strip()
+    key = Open311Key.objects.get(name="Partner app")
+    assert raw not in key.key_hash and key.prefix == raw[:8]
+    assert list(key.communes.values_list("ons_code", flat=True)) == ["0920"]
