@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from baladiya.cases.api import router as cases_router
 from baladiya.catalogue.api import router as catalogue_router
+from baladiya.concerns.api import router as concerns_router
 from baladiya.organisation.api import router as organisation_router
 from baladiya.organisation.api_auth import user_auth
 from baladiya.plans.api import router as plans_router
@@ -25,5 +26,6 @@ api = NinjaAPI(
 api.add_router("/territory", territory_router, tags=["territory"])
 api.add_router("/organisation", organisation_router, tags=["organisation"], auth=user_auth())
 api.add_router("/catalogue", catalogue_router, tags=["catalogue"])
+api.add_router("", concerns_router, tags=["concerns"])
 api.add_router("", cases_router, tags=["cases"])
 api.add_router("", plans_router, tags=["plans"], auth=user_auth())

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "baladiya.cases",
     "baladiya.notifications",
     "baladiya.plans",
+    "baladiya.concerns",
 ]
 
 MIDDLEWARE = [
@@ -332,3 +333,11 @@ PLANS_AT_RISK_GAP = env.int("PLANS_AT_RISK_GAP", default=20)  # points behind ex
 PLANS_STALE_DAYS = env.int("PLANS_STALE_DAYS", default=30)  # no update for more days: at risk
 PLANS_DUE_SOON_DAYS = env.int("PLANS_DUE_SOON_DAYS", default=30)  # supervisors' "due soon"
 PLANS_REMINDER_DAYS = env.int("PLANS_REMINDER_DAYS", default=14)  # owners' reminders window
+# Concerns: the map's tile server (any XYZ template; the forms work without the map) and where
+# the category suggestion model is stored (trained by `manage.py train_concern_model`).
+BALADIYA_MAP_TILE_URL = env(
+    "BALADIYA_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+BALADIYA_CONCERN_MODEL_PATH = env.path(
+    "BALADIYA_CONCERN_MODEL_PATH", default=BASE_DIR / "var" / "concern_model.joblib"
+)

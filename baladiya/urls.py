@@ -29,6 +29,7 @@ urlpatterns = [
     # The SMS gateway's callbacks (authenticated by a shared token).
     path("sms/inbound/", notification_views.inbound_sms, name="sms-inbound"),
     path("sms/receipts/", notification_views.delivery_receipt, name="sms-receipt"),
+    path("open311/v2/", include("baladiya.concerns.open311")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -37,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("procedures/", include("baladiya.catalogue.urls")),
     path("", include("baladiya.cases.urls")),
     path("", include("baladiya.plans.urls")),
+    path("", include("baladiya.concerns.urls")),
     path("staff/", include("baladiya.organisation.urls")),
     path("", include("baladiya.notifications.urls")),
     path(

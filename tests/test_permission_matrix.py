@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.concerns import matrix as concerns_matrix
 from tests.conftest import Pilots
 from tests.plans import matrix as plans_matrix
 
@@ -427,6 +428,43 @@ ROUTES: dict[str, Route] = {
         json=lambda p, t: {"progress": 150, "comment": "out of range"},  # refused: 400 if allowed
     ),
     # --- end plans ---
+    # --- concerns ---
+    "concerns:list": Route(_url("concerns:list"), public),
+    "concerns:new": Route(_url("concerns:new"), public),
+    "concerns:orientation": Route(lambda p, t: reverse("concerns:orientation") + "?q=eau", public),
+    "concerns:follow": Route(concerns_matrix.follow_url, public),
+    "concerns:public-detail": Route(concerns_matrix.url("concerns:public-detail", True), public),
+    "concerns:public-photo": Route(concerns_matrix.public_photo_url, public),
+    "concerns:inbox": Route(_url("concerns:inbox"), agents_only),
+    "concerns:escalated": Route(_url("concerns:escalated"), agents_only),
+    "concerns:counter": Route(_url("concerns:counter"), agents_only),
+    "concerns:staff-detail": Route(concerns_matrix.url("concerns:staff-detail"), case_scoped),
+    "concerns:staff-action": Route(
+        concerns_matrix.url("concerns:staff-action"), case_action, method="post"
+    ),
+    "concerns:staff-photo": Route(concerns_matrix.staff_photo_url, case_scoped),
+    "open311:discovery": Route(lambda p, t: "/open311/v2/discovery.json", public),
+    "open311:services": Route(lambda p, t: "/open311/v2/services.json", public),
+    "open311:service": Route(concerns_matrix.open311_service_url, public),
+    "open311:requests": Route(lambda p, t: "/open311/v2/requests.json", public),
+    "open311:request": Route(concerns_matrix.open311_request_url, public),
+    "open311:token": Route(concerns_matrix.open311_token_url, public),
+    "api:list_concern_categories": Route(lambda p, t: "/api/v1/concerns/categories", public),
+    "api:list_concerns": Route(lambda p, t: "/api/v1/concerns", public),
+    "api:get_concern": Route(concerns_matrix.api_concern_url, public),
+    "api:submit_concern": Route(
+        lambda p, t: "/api/v1/concerns",
+        lambda actor, target: 201,  # anonymous allowed
+        method="post",
+        json=lambda p, t: {
+            "category": concerns_matrix.concern(p, t) and "pothole",
+            "commune_ons_code": "0301",
+            "description": "Nid-de-poule",
+            "address": "Rue 1",
+        },
+    ),
+    "api:concern_suggestions": Route(concerns_matrix.api_suggestions_url, api_case_scoped),
+    # --- end concerns ---
 }
 
 
@@ -564,6 +602,7 @@ def test_every_model_with_a_structure_is_covered_by_the_scoping_layer():
         "cases.opinionrequest",  # cases:opinions, cases:answer-opinion
         "plans.plan",  # plans:staff-plan, plans:timeline, api:get_plan
         "plans.planitem",  # plans:staff-item, api:get_item, api:post_update
+        "concerns.routing",  # configuration, edited in the admin only (platform administrators)
     }
     # Models reached through a case, scoped by the case's structures: notifications.notification
     # (notifications:log, :resend, :notice).

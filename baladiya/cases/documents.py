@@ -83,7 +83,8 @@ def issue_attestation(*, case: Case, actor: Any, record: dict | None = None) -> 
     from baladiya.cases.workflow import Status
 
     case = (
-        Case.objects.select_for_update()
+        # of=("self",): the procedure is a nullable join (concerns have none); lock the case only.
+        Case.objects.select_for_update(of=("self",))
         .select_related("procedure", "handling_structure", "commune")
         .get(pk=case.pk)
     )

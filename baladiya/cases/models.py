@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baladiya.cases.workflow import Status
+from baladiya.cases.workflow import Kind, Status
+
+if TYPE_CHECKING:
+    from baladiya.catalogue.models import FormVersion, Procedure
 
 
 class Channel(models.TextChoices):
@@ -30,11 +33,24 @@ class Case(models.Model):
 
     # NULL until submission: drafts have no reference, and NULLs do not collide in a unique index.
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
-    procedure = models.ForeignKey(
-        "catalogue.Procedure", on_delete=models.PROTECT, related_name="cases"
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.PROCEDURE, db_index=True
     )
-    form_version = models.ForeignKey(
-        "catalogue.FormVersion", on_delete=models.PROTECT, related_name="cases"
+    # Empty for concerns, whose details live in concerns.Concern. Typed as always set: code that
+    # reads them works on procedure cases (concerns are filtered out of procedure pages).
+    procedure: models.ForeignKey[Procedure, Procedure] = models.ForeignKey(  # type: ignore[assignment,misc]
+        "catalogue.Procedure",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+    )
+    form_version: models.ForeignKey[FormVersion, FormVersion] = models.ForeignKey(  # type: ignore[assignment,misc]
+        "catalogue.FormVersion",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT

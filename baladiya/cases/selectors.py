@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from baladiya.cases import references
 from baladiya.cases.models import Case, CaseEvent, OpinionRequest
-from baladiya.cases.workflow import OPEN_STATUSES, Status
+from baladiya.cases.workflow import OPEN_STATUSES, Kind, Status
 from baladiya.core.calendar import calendar
 from baladiya.organisation.scoping import Permission, Scope
 
@@ -68,8 +68,11 @@ def inbox(
     procedure_id: int | None = None,
     search: str = "",
 ) -> QuerySet[Case]:
-    """An agent's inbox, overdue first. A constant number of queries whatever its size."""
-    qs = visible_cases(scope)
+    """An agent's inbox, overdue first. A constant number of queries whatever its size.
+
+    Procedures only: concerns have their own inbox (``concerns.selectors.concern_inbox``).
+    """
+    qs = visible_cases(scope).filter(kind=Kind.PROCEDURE)
     if tab == Tab.MINE:
         qs = qs.filter(assignee_id=scope.user.pk, status__in=OPEN_STATUSES)
     elif tab == Tab.UNASSIGNED:

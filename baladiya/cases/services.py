@@ -111,7 +111,7 @@ def allowed_transitions(case: Case, user: Any) -> list[Transition]:
 
     return [
         t
-        for t in transitions_from(case.status)
+        for t in transitions_from(case.status, case.kind)
         if t.actor is not Actor.SYSTEM and _may_act(case, t.actor, user)
     ]
 
@@ -127,7 +127,7 @@ def fire(
 ) -> Case:
     """Fire transition ``name`` on ``case`` as ``actor`` (None for the system)."""
     case = Case.objects.select_for_update().select_related("handling_structure").get(pk=case.pk)
-    transition = get_transition(name, case.status)
+    transition = get_transition(name, case.status, case.kind)
     if not _may_act(case, transition.actor, actor):
         raise PermissionDenied(f"{name!r} is not allowed for this user")
     if transition.needs_reason and not reason.strip():
@@ -162,7 +162,7 @@ def _apply(
     if transition.target == Status.CLOSED:
         case.closed_at = now
         fields.append("closed_at")
-    if transition.name == "reopen":
+    if transition.name in {"reopen", "reopen_by_citizen", "reopen_concern"}:
         case.decided_at = case.closed_at = None
         fields += ["decided_at", "closed_at"]
     case.save(update_fields=sorted(set(fields)))

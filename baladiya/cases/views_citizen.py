@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from baladiya.cases import selectors, services
 from baladiya.cases.models import Case, CaseDocument
-from baladiya.cases.workflow import Status, TransitionNotAllowed
+from baladiya.cases.workflow import Kind, Status, TransitionNotAllowed
 from baladiya.catalogue.form_engine import answers_for_display, build_form
 from baladiya.catalogue.selectors import current_form_version, procedure_by_slug
 from baladiya.territory.models import Commune
@@ -275,6 +275,8 @@ def status_by_token(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _status_page(request: HttpRequest, case: Case) -> HttpResponse:
+    if case.kind == Kind.CONCERN:  # a concern has its own follow-up page (answer, rating)
+        return redirect("concerns:follow", token=status_token(case))
     return render(
         request,
         "cases/status.html",

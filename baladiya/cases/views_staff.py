@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from baladiya.cases import selectors, services
 from baladiya.cases.models import Case, CaseDocument, Channel, OpinionRequest
-from baladiya.cases.workflow import OPEN_STATUSES, TRANSITIONS, Status, TransitionNotAllowed
+from baladiya.cases.workflow import (
+    OPEN_STATUSES,
+    PROCEDURE_STATUSES,
+    TRANSITIONS,
+    Status,
+    TransitionNotAllowed,
+)
 from baladiya.catalogue.form_engine import answers_for_display, build_form
 from baladiya.catalogue.selectors import current_form_version, published_procedures
 from baladiya.organisation.models import Structure, StructureKind
@@ -55,7 +61,7 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
             "tab": tab,
             "status": status,
             "query": search,
-            "statuses": [s for s in Status.choices if s[0] != Status.DRAFT],
+            "statuses": [s for s in Status.choices if s[0] in PROCEDURE_STATUSES],
             "procedures": published_procedures(),
             "procedure_id": procedure_id,
             "counts": counts,

@@ -10,6 +10,12 @@ leaves from, the state it leads to, who may fire it, and the event it records.
           refused | closed without follow-up | closed → in review   (reopened by a supervisor)
     submitted → accepted   (instant processing, by the system, when the register confirms)
 
+Concerns (``Kind.CONCERN``) use the same table, with the transitions marked for them:
+
+    submitted → received → in progress → planned → resolved → closed (solved, or by an agent)
+    submitted | received | in progress → not our responsibility | duplicate → closed
+    resolved → in progress   (the citizen says "not solved", once; a supervisor after that)
+
 Transfers, assignment, messages and opinions (avis) are side flows: they keep the status and
 are recorded as events too.
 """
@@ -36,14 +42,47 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Refused")
     NO_FOLLOW_UP = "no_follow_up", _("Closed without follow-up")
     CLOSED = "closed", _("Closed")
+    # Concerns (doléances) only.
+    IN_PROGRESS = "in_progress", _("In progress")
+    PLANNED = "planned", _("Planned")
+    RESOLVED = "resolved", _("Resolved")
+    NOT_OUR_RESPONSIBILITY = "not_ours", _("Not our responsibility")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Kind(models.TextChoices):
+    """What a case is: a request for a procedure, or a concern (doléance, signalement)."""
+
+    PROCEDURE = "procedure", _("Procedure")
+    CONCERN = "concern", _("Concern")
 
 
 OPEN_STATUSES = frozenset(
-    {Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW, Status.WAITING_CITIZEN}
+    {
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.IN_REVIEW,
+        Status.WAITING_CITIZEN,
+        Status.IN_PROGRESS,
+        Status.PLANNED,
+    }
+)
+# What a procedure case can be in (the inbox's status filter); the others are concerns'.
+PROCEDURE_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.IN_REVIEW,
+        Status.WAITING_CITIZEN,
+        Status.ACCEPTED,
+        Status.REFUSED,
+        Status.NO_FOLLOW_UP,
+        Status.CLOSED,
+    }
 )
 DECIDED_STATUSES = frozenset({Status.ACCEPTED, Status.REFUSED, Status.NO_FOLLOW_UP})
 # The legal clock runs in these states; it stops while waiting for the citizen.
-CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW})
+CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW, Status.IN_PROGRESS})
 
 
 class Actor(enum.StrEnum):
@@ -75,6 +114,7 @@ class Transition:
     label: str | Promise
     needs_reason: bool = False
     public: bool = True  # shown to the citizen on the status page
+    kinds: frozenset[str] = frozenset({Kind.PROCEDURE})  # the kinds of case it applies to
 
 
 def _t(
@@ -84,16 +124,29 @@ def _t(
     actor: Actor,
     event: str,
     label: str | Promise,
-    **kw: bool,
+    **kw: bool | frozenset[str],
 ) -> Transition:
-    return Transition(name, frozenset(sources), target, actor, event, label, **kw)
+    return Transition(name, frozenset(sources), target, actor, event, label, **kw)  # type: ignore[arg-type]
+
+
+PROCEDURE = frozenset({Kind.PROCEDURE})
+CONCERN = frozenset({Kind.CONCERN})
+BOTH = PROCEDURE | CONCERN
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         _t("submit", {Status.DRAFT}, Status.SUBMITTED, Actor.APPLICANT, "submitted", _("Submit")),
-        _t("receive", {Status.SUBMITTED}, Status.RECEIVED, Actor.AGENT, "received", _("Receive")),
+        _t(
+            "receive",
+            {Status.SUBMITTED},
+            Status.RECEIVED,
+            Actor.AGENT,
+            "received",
+            _("Receive"),
+            kinds=BOTH,
+        ),
         _t(
             "start_review",
             {Status.RECEIVED},
@@ -170,6 +223,95 @@ TRANSITIONS: dict[str, Transition] = {
             _("Reopen"),
             needs_reason=True,
         ),
+        # Concerns: received → in progress → planned → resolved; or not ours, or a duplicate.
+        _t(
+            "start_work",
+            {Status.RECEIVED},
+            Status.IN_PROGRESS,
+            Actor.AGENT,
+            "work_started",
+            _("Start working on it"),
+            kinds=CONCERN,
+        ),
+        _t(
+            "plan",
+            {Status.RECEIVED, Status.IN_PROGRESS},
+            Status.PLANNED,
+            Actor.AGENT,
+            "planned",
+            _("Planned (say when and what)"),
+            needs_reason=True,
+            kinds=CONCERN,
+        ),
+        _t(
+            "resolve",
+            {Status.RECEIVED, Status.IN_PROGRESS, Status.PLANNED},
+            Status.RESOLVED,
+            Actor.AGENT,
+            "resolved",
+            _("Resolved (public answer)"),
+            needs_reason=True,
+            kinds=CONCERN,
+        ),
+        _t(
+            "not_our_responsibility",
+            {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
+            Status.NOT_OUR_RESPONSIBILITY,
+            Actor.AGENT,
+            "not_our_responsibility",
+            _("Not our responsibility (say who is and where to go)"),
+            needs_reason=True,
+            kinds=CONCERN,
+        ),
+        # Fired by concerns.services.merge_duplicate, which names the original.
+        _t(
+            "mark_duplicate",
+            {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.PLANNED},
+            Status.DUPLICATE,
+            Actor.AGENT,
+            "marked_duplicate",
+            _("Duplicate of another concern"),
+            kinds=CONCERN,
+        ),
+        # The citizen says "not solved" (checked by concerns.services, anonymous citizens too).
+        _t(
+            "reopen_by_citizen",
+            {Status.RESOLVED},
+            Status.IN_PROGRESS,
+            Actor.SYSTEM,
+            "reopened",
+            _("Reopened: not solved"),
+            kinds=CONCERN,
+        ),
+        _t(
+            "reopen_concern",
+            {Status.RESOLVED, Status.NOT_OUR_RESPONSIBILITY, Status.CLOSED},
+            Status.IN_PROGRESS,
+            Actor.SUPERVISOR,
+            "reopened",
+            _("Reopen"),
+            needs_reason=True,
+            kinds=CONCERN,
+        ),
+        _t(
+            "close_concern",
+            {Status.RESOLVED, Status.NOT_OUR_RESPONSIBILITY, Status.DUPLICATE},
+            Status.CLOSED,
+            Actor.AGENT,
+            "closed",
+            _("Close"),
+            kinds=CONCERN,
+        ),
+        # The citizen confirms it is solved.
+        _t(
+            "close_solved",
+            {Status.RESOLVED},
+            Status.CLOSED,
+            Actor.SYSTEM,
+            "closed",
+            _("Closed: solved"),
+            kinds=CONCERN,
+        ),
     ]
 }
 
@@ -178,13 +320,13 @@ class TransitionNotAllowed(Exception):
     """The transition does not exist, does not leave from this state, or not for this actor."""
 
 
-def transitions_from(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources]
+def transitions_from(status: str, kind: str = Kind.PROCEDURE) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if status in t.sources and kind in t.kinds]
 
 
-def get_transition(name: str, status: str) -> Transition:
+def get_transition(name: str, status: str, kind: str = Kind.PROCEDURE) -> Transition:
     transition = TRANSITIONS.get(name)
-    if transition is None:
+    if transition is None or kind not in transition.kinds:
         raise TransitionNotAllowed(f"Unknown transition {name!r}")
     if status not in transition.sources:
         raise TransitionNotAllowed(f"{name!r} is not allowed from {status!r}")

@@ -20,6 +20,8 @@ class PublicPagesSitemap(Sitemap):
             "core:home",
             "territory:directory",
             "cases:follow",
+            "concerns:new",
+            "concerns:list",
             "core:privacy",
             "core:accessibility",
             "login",

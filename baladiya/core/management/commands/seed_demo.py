@@ -6,6 +6,7 @@ from django.db import transaction
 
 from baladiya.cases import demo as cases_demo
 from baladiya.catalogue import demo as catalogue_demo
+from baladiya.concerns import demo as concerns_demo
 from baladiya.organisation import demo as organisation_demo
 from baladiya.plans import demo as plans_demo
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             catalogue_demo.seed()
             cases_demo.seed()
             plans_demo.seed()
+            concerns_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded. Accounts (password for all: {organisation_demo.DEMO_PASSWORD}):"
