@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "baladiya.organisation",
     "baladiya.catalogue",
     "baladiya.cases",
+    "baladiya.transparency",
 ]
 
 MIDDLEWARE = [
