@@ -25,6 +25,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("api/v1/", api.urls),
+    path("", include("baladiya.transparency.urls_data")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -33,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("procedures/", include("baladiya.catalogue.urls")),
     path("", include("baladiya.cases.urls")),
     path("staff/", include("baladiya.organisation.urls")),
+    path("", include("baladiya.transparency.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -284,6 +284,13 @@ def _procedure_url(pilots: Pilots, target: str) -> str:
         return reverse("catalogue:detail", kwargs={"slug": procedure.slug})
 
 
+def _stats_url(level: str, pk: int) -> str:
+    from django.utils import translation
+
+    with translation.override("fr"):
+        return reverse("transparency:area", kwargs={"level": level, "pk": pk})
+
+
 # Every named route of the project. Admin routes are checked separately (all of them).
 ROUTES: dict[str, Route] = {
     "healthz": Route(_url("healthz"), public),
@@ -373,6 +380,13 @@ ROUTES: dict[str, Route] = {
     "api:get_structure": Route(_api_structure_url, api_structure_scoped),
     "catalogue:list": Route(_url("catalogue:list"), public),
     "catalogue:detail": Route(_procedure_url, public),
+    # --- transparency ---
+    "transparency:nation": Route(_url("transparency:nation"), public),
+    "transparency:area": Route(lambda p, t: _stats_url("commune", p.apc_a.commune_id), public),
+    "transparency:open-data": Route(_url("transparency:open-data"), public),
+    "opendata:monthly-csv": Route(lambda p, t: "/open-data/v1/monthly.csv?level=nation", public),
+    "opendata:monthly-json": Route(lambda p, t: "/open-data/v1/monthly.json?level=nation", public),
+    "opendata:trivial": Route(lambda p, t: "/trivial", public),
 }
 
 

@@ -159,10 +159,9 @@ def upsert_sql(columns: Iterable[str], *, with_histogram: bool) -> str:
     unknown = set(columns) - set(COUNTERS) - set(CONCERN_COUNTERS)
     if unknown:
         raise ValueError(f"Unknown counters: {unknown}")
-    return (  # noqa: S608
-        f"INSERT INTO {_TABLE} ({', '.join(_KEY)}, {', '.join(columns)}) VALUES "
-        + ", ".join(values)
-        + f" ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates},"
+    head = f"INSERT INTO {_TABLE} ({', '.join(_KEY)}, {', '.join(columns)}) VALUES "  # noqa: S608
+    return (
+        head + ", ".join(values) + f" ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates},"
         " updated_at = CURRENT_TIMESTAMP"
     )
 
