@@ -30,10 +30,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.db.models.functions import TruncDate
 
 from baladiya.cases.workflow import DECIDED_STATUSES, Status
-from baladiya.core.calendar import calendar, local_date
+from baladiya.core.calendar import ALGIERS, calendar, local_date
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 COUNTERS = (
@@ -223,21 +224,24 @@ def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
 
 # --- rebuilding --------------------------------------------------------------------------------
 
-REPLAYED_KINDS = ("submitted", "reopened")
+# Events that count or move the due date; the others (received, messages…) are not read.
+_REPLAY_Q = (
+    Q(kind__in=("submitted", "reopened"))
+    | Q(to_status__in=[*DECIDED_STATUSES, Status.WAITING_CITIZEN])
+    | Q(from_status=Status.WAITING_CITIZEN)
+)
 
 
 def _replay(
-    submitted_at: datetime.datetime,
+    submitted_on: datetime.date,
     legal: int | None,
-    events: list[tuple[str, str, str, datetime.datetime]],
+    events: list[tuple[str, str, str, datetime.date]],
 ) -> Iterable[tuple[datetime.date, dict[str, int], int | None]]:
     """One case's contributions, with its due date rebuilt as ``cases.services`` moves it."""
     cal = calendar()
-    submitted_on = local_date(submitted_at)
     due = cal.add_working_days(submitted_on, legal) if legal else None
     paused_since: datetime.date | None = None
-    for kind, from_status, to_status, at in events:
-        on = local_date(at)
+    for kind, from_status, to_status, on in events:
         if to_status == Status.WAITING_CITIZEN:
             paused_since = on
         elif from_status == Status.WAITING_CITIZEN and paused_since is not None:
@@ -258,90 +262,162 @@ def _replay(
             yield on, deltas, bucket
 
 
-def compute_from_raw(case_filter: dict[str, Any] | None = None) -> dict[tuple, dict[str, int]]:
-    """Every row's counters, recomputed from cases and events (commune level first)."""
+def commune_rows(case_filter: dict[str, Any] | None = None) -> dict[tuple, list[int]]:
+    """(commune, procedure, month, days) -> counters (in COUNTERS order), from raw cases/events.
+
+    One ordered stream of the events that matter, joined to their case, with Algiers dates
+    computed by the database: constant memory, a few microseconds per event.
+    """
     from baladiya.cases.models import CaseEvent
     from baladiya.catalogue.models import Procedure
-    from baladiya.territory.models import Commune
 
     legal = dict(Procedure.objects.values_list("pk", "legal_deadline_days"))
-    areas = {
-        pk: (daira, wilaya)
-        for pk, daira, wilaya in Commune.objects.values_list("pk", "daira_id", "daira__wilaya_id")
-    }
-    # One ordered stream of events joined to their case: constant memory at any size.
     events = (
-        CaseEvent.objects.filter(case__submitted_at__isnull=False, **(case_filter or {}))
-        .exclude(from_status="", to_status="")
+        CaseEvent.objects.filter(_REPLAY_Q, case__submitted_at__isnull=False, **(case_filter or {}))
         .order_by("case_id", "sequence")
+        .annotate(
+            on=TruncDate("created_at", tzinfo=ALGIERS),
+            submitted_on=TruncDate("case__submitted_at", tzinfo=ALGIERS),
+        )
         .values_list(
             "case_id",
             "case__commune_id",
             "case__procedure_id",
-            "case__submitted_at",
+            "submitted_on",
             "kind",
             "from_status",
             "to_status",
-            "created_at",
+            "on",
         )
     )
-    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    index = {name: i for i, name in enumerate(COUNTERS)}
+    rows: dict[tuple, list[int]] = {}
+    width = len(COUNTERS)
 
     def flush(facts: tuple, trail: list) -> None:
-        commune, procedure, submitted = facts
-        daira, wilaya = areas[commune]
-        for on, deltas, bucket in _replay(submitted, legal.get(procedure), trail):
-            month = month_of(on)
-            for level, area in (
-                (Level.COMMUNE, commune),
-                (Level.DAIRA, daira),
-                (Level.WILAYA, wilaya),
-                (Level.NATION, 0),
-            ):
-                for kind, subject in ((SubjectKind.PROCEDURE, procedure), (SubjectKind.ALL, 0)):
-                    key = (int(level), area, str(kind), subject, month)
-                    row = rows[(*key, TOTALS)]
-                    for name, value in deltas.items():
-                        row[name] += value
-                    if bucket is not None:
-                        rows[(*key, bucket)]["decided"] += 1
+        commune, procedure, submitted_on = facts
+        for on, deltas, bucket in _replay(submitted_on, legal.get(procedure), trail):
+            month = on.replace(day=1)
+            row = rows.get((commune, procedure, month, TOTALS))
+            if row is None:
+                row = rows[(commune, procedure, month, TOTALS)] = [0] * width
+            for name, value in deltas.items():
+                row[index[name]] += value
+            if bucket is not None:
+                key = (commune, procedure, month, bucket)
+                row = rows.get(key)
+                if row is None:
+                    row = rows[key] = [0] * width
+                row[1] += 1  # decided
 
     current: int | None = None
     facts: tuple = ()
     trail: list = []
-    for case_id, commune, procedure, submitted, *event in events.iterator(chunk_size=20000):
+    for case_id, commune, procedure, submitted_on, *event in events.iterator(chunk_size=50000):
         if case_id != current:
             if trail:
                 flush(facts, trail)
-            trail, current, facts = [], case_id, (commune, procedure, submitted)
-        trail.append(tuple(event))
+            trail, current, facts = [], case_id, (commune, procedure, submitted_on)
+        trail.append(event)
     if trail:
         flush(facts, trail)
     return rows
 
 
-def rebuild(batch_size: int = 5000) -> int:
-    """Replace every procedure roll-up by the numbers recomputed from raw cases and events."""
-    rows = compute_from_raw()
-    now = timezone.now()
-    with transaction.atomic():
-        MonthlyStat.objects.filter(
-            subject_kind__in=[SubjectKind.PROCEDURE, SubjectKind.ALL]
-        ).delete()
-        MonthlyStat.objects.bulk_create(
-            (
-                MonthlyStat(
-                    level=key[0],
-                    area_id=key[1],
-                    subject_kind=key[2],
-                    subject_id=key[3],
-                    month=key[4],
-                    days=key[5],
-                    updated_at=now,
-                    **counters,
+def expand(rows: dict[tuple, list[int]]) -> dict[tuple, dict[str, int]]:
+    """Commune × procedure rows summed up to every level and to "all procedures" (for tests)."""
+    from baladiya.territory.models import Commune
+
+    areas = {
+        pk: (daira, wilaya)
+        for pk, daira, wilaya in Commune.objects.values_list("pk", "daira_id", "daira__wilaya_id")
+    }
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for (commune, procedure, month, days), counters in rows.items():
+        daira, wilaya = areas[commune]
+        for level, area in (
+            (Level.COMMUNE, commune),
+            (Level.DAIRA, daira),
+            (Level.WILAYA, wilaya),
+            (Level.NATION, 0),
+        ):
+            for kind, subject in ((SubjectKind.PROCEDURE, procedure), (SubjectKind.ALL, 0)):
+                target = out[(int(level), area, str(kind), subject, month, days)]
+                for name, value in zip(COUNTERS, counters, strict=True):
+                    target[name] += value
+    return out
+
+
+def compute_from_raw(case_filter: dict[str, Any] | None = None) -> dict[tuple, dict[str, int]]:
+    """Every row's counters at every level, recomputed from cases and events."""
+    return expand(commune_rows(case_filter))
+
+
+def rebuild(batch_size: int = 10000) -> int:
+    """Replace every procedure roll-up by the numbers recomputed from raw cases and events.
+
+    Commune × procedure rows are computed in Python (the due date needs the calendar), written
+    in bulk, then summed up to daïras, wilayas, the nation and "all procedures" by SQL.
+    """
+    rows = commune_rows()
+    table = _TABLE
+    counters = ", ".join(COUNTERS)
+    sums = ", ".join(f"SUM(t.{c})" for c in COUNTERS)
+    key = "t.month, t.days"
+    with transaction.atomic(), connection.cursor() as cursor:
+        ours = [SubjectKind.PROCEDURE, SubjectKind.ALL]
+        if connection.vendor == "postgresql" and not (
+            MonthlyStat.objects.exclude(subject_kind__in=ours).exists()
+        ):
+            cursor.execute(f"TRUNCATE {table}")  # far faster than DELETE at national scale
+        else:
+            MonthlyStat.objects.filter(subject_kind__in=ours).delete()
+        commune = int(Level.COMMUNE)
+        proc = SubjectKind.PROCEDURE.value
+        data = [
+            (commune, c, proc, p, month, days, *values)
+            for (c, p, month, days), values in rows.items()
+        ]
+        columns = f"level, area_id, subject_kind, subject_id, month, days, {counters}"
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in data:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * (6 + len(COUNTERS)))
+            for start in range(0, len(data), batch_size):
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                    data[start : start + batch_size],
                 )
-                for key, counters in rows.items()
+        # Up the levels, for each procedure: daïra, wilaya, nation.
+        ups = [
+            (Level.DAIRA, "c.daira_id", "JOIN territory_commune c ON c.id = t.area_id"),
+            (
+                Level.WILAYA,
+                "d.wilaya_id",
+                "JOIN territory_commune c ON c.id = t.area_id"
+                " JOIN territory_daira d ON d.id = c.daira_id",
             ),
-            batch_size=batch_size,
+            (Level.NATION, "0", ""),
+        ]
+        for level, area, join in ups:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {int(level)}, {area}, t.subject_kind,"  # noqa: S608
+                f" t.subject_id, {key}, {sums} FROM {table} t {join}"
+                f" WHERE t.level = {commune} AND t.subject_kind = %s"
+                f" GROUP BY {area + ', ' if join else ''}t.subject_kind, t.subject_id, {key}",
+                [proc],
+            )
+        # "All procedures" at every level.
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT t.level, t.area_id, %s, 0, {key},"  # noqa: S608
+            f" {sums} FROM {table} t WHERE t.subject_kind = %s"
+            f" GROUP BY t.level, t.area_id, {key}",
+            [SubjectKind.ALL.value, proc],
         )
-    return len(rows)
+        cursor.execute(f"UPDATE {table} SET updated_at = CURRENT_TIMESTAMP")  # noqa: S608
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
+    return MonthlyStat.objects.count()
