@@ -41,6 +41,7 @@ class Permission(enum.StrEnum):
     VIEW_MEMBERS = "structure.view_members"
     MANAGE_MEMBERS = "structure.manage_members"
     VIEW_CASE = "case.view"
+    VIEW_SUPERVISION = "transparency.supervise"  # communes side by side, exports (transparency)
 
 
 # The policy, as a table: permission → role → reach. A role absent from a row has no grant.
@@ -64,6 +65,10 @@ POLICY: dict[Permission, dict[str, Reach]] = {
     Permission.VIEW_CASE: {
         Role.AGENT: Reach.SELF,
         Role.HEAD_OF_SERVICE: Reach.SUBTREE,
+        Role.SUPERVISOR: Reach.SUBTREE,
+    },
+    # Supervisors of a daïra, a wilaya or the ministry see the communes below them.
+    Permission.VIEW_SUPERVISION: {
         Role.SUPERVISOR: Reach.SUBTREE,
     },
 }

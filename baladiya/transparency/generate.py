@@ -168,7 +168,8 @@ class _Trail:
         self.case_id, self.events, self.prev, self.seq = case_id, events, GENESIS, 0
 
     def add(self, kind: str, at: datetime.datetime, frm: str, to: str, payload: dict,
-            public: bool = True, to_structure: int | None = None, label: str = "") -> None:  # fmt: skip
+            public: bool = True, to_structure: int | None = None,
+            label: str = "") -> None:  # fmt: skip
         self.seq += 1
         body = {
             "case": self.case_id, "sequence": self.seq, "kind": kind, "actor": None,

@@ -10,4 +10,10 @@ urlpatterns = [
     path("statistics/", views.statistics, name="nation"),
     path("statistics/<slug:level>/<int:pk>/", views.statistics, name="area"),
     path("open-data/", views.catalogue, name="open-data"),
+    path("staff/supervision/", views.supervision_dashboard, name="supervision"),
+    path(
+        "staff/supervision/commune/<int:pk>/overdue/",
+        views.supervision_overdue,
+        name="supervision-overdue",
+    ),
 ]

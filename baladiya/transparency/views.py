@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import csv
 
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from baladiya.catalogue.models import Procedure
-from baladiya.transparency import selectors
+from baladiya.organisation.scoping import Scope
+from baladiya.organisation.views import agent_required
+from baladiya.transparency import selectors, supervision
 from baladiya.transparency.areas import LEVEL_SLUGS, area
 from baladiya.transparency.charts import monthly_bars
 from baladiya.transparency.models import SubjectKind
@@ -171,4 +175,89 @@ def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-__all__ = ["catalogue", "monthly_csv", "monthly_json", "statistics", "trivial"]
+# --- supervision (staff) -----------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    ("wilaya", "Wilaya"),
+    ("daira", "Daïra"),
+    ("commune", "Commune"),
+    ("received", "Received (12 months)"),
+    ("decided", "Decided (12 months)"),
+    ("open", "Open now"),
+    ("overdue", "Overdue now"),
+    ("backlog_days", "Oldest open case (days)"),
+    ("within_deadline_pct", "Decided within the deadline (%)"),
+    ("satisfaction", "Satisfaction (with concerns)"),
+)
+
+
+def _export_values(rows: list) -> list[list[object]]:
+    return [
+        [
+            str(r.commune.daira.wilaya),
+            r.commune.daira.name,
+            r.commune.name,
+            r.received,
+            r.decided,
+            r.open,
+            r.overdue,
+            r.backlog_days,
+            r.within_deadline_pct,
+            r.satisfaction,
+        ]
+        for r in rows
+    ]
+
+
+@require_GET
+@agent_required
+def supervision_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
+    if not supervision.may_supervise(scope):
+        raise PermissionDenied
+    sort = request.GET.get("sort", "name")
+    rows = supervision.rows(scope, sort=sort)
+    export = request.GET.get("format", "")
+    if export == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="supervision.csv"'
+        writer = csv.writer(response)
+        writer.writerow([label for _key, label in EXPORT_COLUMNS])
+        writer.writerows(_export_values(rows))
+        return response
+    if export == "xlsx":
+        from baladiya.transparency.exports import xlsx
+
+        response = HttpResponse(
+            xlsx([label for _key, label in EXPORT_COLUMNS], _export_values(rows)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="supervision.xlsx"'
+        return response
+    columns = [
+        ("name", _("Commune")),
+        ("received", _("Received (12 months)")),
+        ("decided", _("Decided (12 months)")),
+        ("open", _("Open now")),
+        ("overdue", _("Overdue now")),
+        ("backlog_days", _("Oldest open case (days)")),
+        ("within_deadline_pct", _("Within the deadline")),
+    ]
+    return render(
+        request,
+        "transparency/supervision.html",
+        {"rows": rows, "sort": sort, "columns": columns},
+    )
+
+
+@require_GET
+@agent_required
+def supervision_overdue(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
+    if not supervision.may_supervise(scope):
+        raise PermissionDenied
+    commune = supervision.supervised_communes(scope).filter(pk=pk).first()
+    if commune is None:
+        raise Http404
+    page = Paginator(supervision.overdue_cases(scope, pk), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "transparency/supervision_overdue.html", {"commune": commune, "page": page}
+    )

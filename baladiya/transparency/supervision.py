@@ -1,0 +1,126 @@
+"""Supervision: the communes below a supervisor side by side, from roll-ups plus one aggregate
+of the open cases (overdue and backlog age are derived from today's date, never stored).
+
+A constant number of queries whatever the number of communes or cases: the scope (1), the
+communes (1), the roll-ups (1), the open cases (1, on a partial index of open cases).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case as When_
+from django.db.models import Count, F, Min, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from baladiya.cases.models import Case
+from baladiya.cases.workflow import CLOCK_RUNNING, OPEN_STATUSES
+from baladiya.organisation.models import StructureKind
+from baladiya.organisation.scoping import Permission, Scope
+from baladiya.territory.models import Commune
+from baladiya.transparency import suppression
+from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
+
+SORTS = ("name", "received", "decided", "open", "overdue", "backlog_days", "within_deadline_pct")
+
+
+@dataclass
+class CommuneRow:
+    commune: Commune
+    received: int = 0
+    decided: int = 0
+    open: int = 0
+    overdue: int = 0
+    backlog_days: int | None = None
+    within_deadline_pct: float | None = None
+    satisfaction: float | None = None  # filled once concerns are merged (ratings)
+
+    @property
+    def name(self) -> str:
+        return self.commune.name
+
+
+def supervised_communes(scope: Scope) -> QuerySet[Commune]:
+    structures = scope.structures(Permission.VIEW_SUPERVISION).filter(kind=StructureKind.COMMUNE)
+    return Commune.objects.filter(pk__in=structures.values("commune_id")).select_related(
+        "daira__wilaya"
+    )
+
+
+def may_supervise(scope: Scope) -> bool:
+    return scope.is_platform_admin or bool(scope._reaches(Permission.VIEW_SUPERVISION))
+
+
+def rows(scope: Scope, *, months: int = 12, sort: str = "name") -> list[CommuneRow]:
+    communes = list(supervised_communes(scope).order_by("name_fr"))
+    ids = [c.pk for c in communes]
+    today = timezone.localdate()
+    since = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    recent = Q(month__gte=since)
+    stats = (
+        MonthlyStat.objects.filter(
+            level=Level.COMMUNE, subject_kind=SubjectKind.ALL, days=TOTALS, area_id__in=ids
+        )
+        .values("area_id")
+        .annotate(
+            received=Sum(When_(When(recent, then=F("received")), default=Value(0))),
+            decided=Sum(When_(When(recent, then=F("decided")), default=Value(0))),
+            with_deadline=Sum(When_(When(recent, then=F("with_deadline")), default=Value(0))),
+            within_deadline=Sum(When_(When(recent, then=F("within_deadline")), default=Value(0))),
+        )
+    )
+    by_area = {s["area_id"]: s for s in stats}
+    open_cases = (
+        Case.objects.filter(commune_id__in=ids, status__in=OPEN_STATUSES)
+        .values("commune_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(status__in=CLOCK_RUNNING, due_date__lt=today)),
+            oldest=Min("submitted_at"),
+        )
+    )
+    by_commune = {o["commune_id"]: o for o in open_cases}
+    out = []
+    for commune in communes:
+        s = by_area.get(commune.pk, {})
+        o = by_commune.get(commune.pk, {})
+        oldest = o.get("oldest")
+        out.append(
+            CommuneRow(
+                commune=commune,
+                received=s.get("received") or 0,
+                decided=s.get("decided") or 0,
+                open=o.get("open", 0),
+                overdue=o.get("overdue", 0),
+                backlog_days=(today - timezone.localtime(oldest).date()).days if oldest else None,
+                within_deadline_pct=suppression.share(
+                    s.get("within_deadline") or 0, s.get("with_deadline") or 0
+                ),
+            )
+        )
+    field = sort.lstrip("-")
+    if field in SORTS:
+        out.sort(
+            key=lambda r: (
+                (getattr(r, field) is None, getattr(r, field) or 0)
+                if field != "name"
+                else (0, r.name)
+            ),
+            reverse=sort.startswith("-"),
+        )
+    return out
+
+
+def overdue_cases(scope: Scope, commune_id: int) -> QuerySet[Case]:
+    """The overdue cases of a commune that this supervisor may open (scoped like the inbox)."""
+    from baladiya.cases import selectors as case_selectors
+
+    overdue = Q(status__in=CLOCK_RUNNING, due_date__lt=timezone.localdate())
+    return (
+        case_selectors.with_deadline_flags(
+            case_selectors.visible_cases(scope).filter(overdue, commune_id=commune_id)
+        )
+        .select_related("procedure", "handling_structure")
+        .order_by("due_date", "pk")
+    )
