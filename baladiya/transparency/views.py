@@ -171,8 +171,9 @@ def monthly_json(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def trivial(request: HttpRequest) -> HttpResponse:
-    """The benchmark's baseline: the cheapest page (no database, no template)."""
-    return HttpResponse(b"ok", content_type="text/plain")
+    """The benchmark's baseline: the cheapest page of the site — the base template with a
+    heading, no database query — served by the same process, middleware and template engine."""
+    return render(request, "transparency/trivial.html")
 
 
 # --- supervision (staff) -----------------------------------------------------------------------
@@ -242,10 +243,12 @@ def supervision_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         ("backlog_days", _("Oldest open case (days)")),
         ("within_deadline_pct", _("Within the deadline")),
     ]
+    # A ministry supervisor has 1,541 communes: sorted whole, shown 100 at a time.
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "transparency/supervision.html",
-        {"rows": rows, "sort": sort, "columns": columns},
+        {"rows": page, "page": page, "total": len(rows), "sort": sort, "columns": columns},
     )
 
 
