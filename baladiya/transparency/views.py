@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
 from baladiya.catalogue.models import Procedure
@@ -49,6 +50,7 @@ def _subject(request: HttpRequest) -> tuple[str, int]:
     return SubjectKind.ALL, 0
 
 
+@cache_page(selectors.CACHE_SECONDS)
 @require_GET
 def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> HttpResponse:
     where = area(level, pk)

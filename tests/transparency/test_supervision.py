@@ -58,6 +58,7 @@ def test_exports_in_csv_and_excel(client, pilots, citizen):
 def test_the_dashboard_costs_the_same_queries_for_2_and_20_cases(
     client, pilots, citizen, django_assert_max_num_queries
 ):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -68,6 +69,7 @@ def test_the_dashboard_costs_the_same_queries_for_2_and_20_cases(
         for _ in range(n):
             case = make_case(procedure, ons_code="0920", applicant=citizen)
         services.fire(case=case, name="receive", actor=pilots.people["platform_admin"])
+        cache.clear()  # the rows are cached a minute; count the queries that compute them
         with CaptureQueriesContext(connection) as queries:
             assert client.get(_url("transparency:supervision")).status_code == 200
         counts.append(len(queries.captured_queries))
