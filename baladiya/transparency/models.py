@@ -66,6 +66,13 @@ class MonthlyStat(models.Model):
                 name="monthlystat_key",
             )
         ]
+        # Supervision reads one month range of totals for many communes at once.
+        indexes = [
+            models.Index(
+                fields=["level", "subject_kind", "subject_id", "days", "month", "area_id"],
+                name="monthlystat_by_month",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.level}/{self.area_id} {self.subject_kind}/{self.subject_id} {self.month}"

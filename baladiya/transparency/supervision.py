@@ -29,7 +29,12 @@ SORTS = ("name", "received", "decided", "open", "overdue", "backlog_days", "with
 
 @dataclass
 class CommuneRow:
-    commune: Commune
+    """Plain values only (no model instances): cheap to cache and to unpickle."""
+
+    commune_id: int
+    name: str
+    daira_name: str
+    wilaya_name: str
     received: int = 0
     decided: int = 0
     open: int = 0
@@ -37,10 +42,6 @@ class CommuneRow:
     backlog_days: int | None = None
     within_deadline_pct: float | None = None
     satisfaction: float | None = None  # filled once concerns are merged (ratings)
-
-    @property
-    def name(self) -> str:
-        return self.commune.name
 
 
 def supervised_communes(scope: Scope) -> QuerySet[Commune]:
@@ -115,7 +116,10 @@ def _rows(scope: Scope, *, months: int) -> list[CommuneRow]:
         oldest = o.get("oldest")
         out.append(
             CommuneRow(
-                commune=commune,
+                commune_id=commune.pk,
+                name=commune.name,
+                daira_name=commune.daira.name,
+                wilaya_name=str(commune.daira.wilaya),
                 received=s.get("received") or 0,
                 decided=s.get("decided") or 0,
                 open=o.get("open", 0),

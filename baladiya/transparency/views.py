@@ -197,9 +197,9 @@ EXPORT_COLUMNS = (
 def _export_values(rows: list) -> list[list[object]]:
     return [
         [
-            str(r.commune.daira.wilaya),
-            r.commune.daira.name,
-            r.commune.name,
+            r.wilaya_name,
+            r.daira_name,
+            r.name,
             r.received,
             r.decided,
             r.open,
