@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "baladiya.notifications",
     "baladiya.plans",
     "baladiya.concerns",
+    "baladiya.transparency",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("sms/inbound/", notification_views.inbound_sms, name="sms-inbound"),
     path("sms/receipts/", notification_views.delivery_receipt, name="sms-receipt"),
     path("open311/v2/", include("baladiya.concerns.open311")),
+    path("", include("baladiya.transparency.urls_data")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -41,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("baladiya.concerns.urls")),
     path("staff/", include("baladiya.organisation.urls")),
     path("", include("baladiya.notifications.urls")),
+    path("", include("baladiya.transparency.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -305,6 +305,38 @@ def _notification_url(pilots: Pilots, target: str, name: str, printed: bool = Fa
     return reverse(name, kwargs={"pk": notification.pk})
 
 
+SUPERVISORS = {"supervisor_daira_a", "supervisor_wilaya_a", "supervisor_ministry", "platform_admin"}
+
+
+def _supervisors(actor: str, _target: str) -> int:
+    if actor == "anonymous":
+        return 302
+    return 200 if actor in SUPERVISORS else 403
+
+
+def _supervisors_of_commune(actor: str, target: str) -> int:
+    # own and parent = commune A (Laghouat), other = commune B (Boufarik, another wilaya).
+    expected = _supervisors(actor, target)
+    if expected == 200 and target == "other" and actor.endswith("_a"):
+        return 404
+    return expected
+
+
+def _supervision_overdue_url(pilots: Pilots, target: str) -> str:
+    from django.utils import translation
+
+    commune = pilots.apc_b.commune_id if target == "other" else pilots.apc_a.commune_id
+    with translation.override("fr"):
+        return reverse("transparency:supervision-overdue", kwargs={"pk": commune})
+
+
+def _stats_url(level: str, pk: int) -> str:
+    from django.utils import translation
+
+    with translation.override("fr"):
+        return reverse("transparency:area", kwargs={"level": level, "pk": pk})
+
+
 # Every named route of the project. Admin routes are checked separately (all of them).
 ROUTES: dict[str, Route] = {
     "healthz": Route(_url("healthz"), public),
@@ -465,6 +497,15 @@ ROUTES: dict[str, Route] = {
     ),
     "api:concern_suggestions": Route(concerns_matrix.api_suggestions_url, api_case_scoped),
     # --- end concerns ---
+    # --- transparency ---
+    "transparency:nation": Route(_url("transparency:nation"), public),
+    "transparency:area": Route(lambda p, t: _stats_url("commune", p.apc_a.commune_id), public),
+    "transparency:open-data": Route(_url("transparency:open-data"), public),
+    "opendata:monthly-csv": Route(lambda p, t: "/open-data/v1/monthly.csv?level=nation", public),
+    "opendata:monthly-json": Route(lambda p, t: "/open-data/v1/monthly.json?level=nation", public),
+    "opendata:trivial": Route(lambda p, t: "/trivial", public),
+    "transparency:supervision": Route(_url("transparency:supervision"), _supervisors),
+    "transparency:supervision-overdue": Route(_supervision_overdue_url, _supervisors_of_commune),
 }
 
 

@@ -49,13 +49,18 @@ SENSITIVE_KINDS = frozenset({"sign_in_code"})
 
 
 def _citizen_channels(case: Any) -> list[tuple[str, str]]:
-    """(channel, address) for a case's citizen: SMS and email where given, else paper."""
+    """(channel, address) for a case's citizen: SMS and email where given, else paper for a
+    walk-in citizen (an anonymous report made online, without contact, has nobody to tell)."""
+    from baladiya.cases.models import Channel as FilingChannel
+
     channels: list[tuple[str, str]] = []
     if case.applicant_phone:
         channels.append((Channel.SMS, case.applicant_phone))
     if case.applicant_email:
         channels.append((Channel.EMAIL, case.applicant_email))
-    return channels or [(Channel.PRINT, "")]
+    if not channels and case.channel == FilingChannel.COUNTER:
+        channels.append((Channel.PRINT, ""))
+    return channels
 
 
 def outbox_rows_for_event(event: Any, case: Any) -> list[Notification]:

@@ -44,6 +44,7 @@ class Permission(enum.StrEnum):
     VIEW_PLAN = "plan.view"
     REPORT_PROGRESS = "plan.report_progress"
     MANAGE_PLANS = "plan.manage"
+    VIEW_SUPERVISION = "transparency.supervise"  # communes side by side, exports (transparency)
 
 
 # The policy, as a table: permission → role → reach. A role absent from a row has no grant.
@@ -84,6 +85,10 @@ POLICY: dict[Permission, dict[str, Reach]] = {
     Permission.MANAGE_PLANS: {
         Role.SUPERVISOR: Reach.SUBTREE,
         Role.ADMINISTRATOR: Reach.SUBTREE,
+    },
+    # Supervisors of a daïra, a wilaya or the ministry see the communes below them.
+    Permission.VIEW_SUPERVISION: {
+        Role.SUPERVISOR: Reach.SUBTREE,
     },
 }
 

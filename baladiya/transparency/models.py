@@ -1,0 +1,78 @@
+"""Monthly roll-ups of cases (and, after the concerns merge, of concerns), for public statistics.
+
+One row per (area level, area, subject, month, bucket). Every event that changes a count
+upserts the rows of its commune, daïra, wilaya and the nation, for its procedure and for "all
+procedures", in ONE statement (see ``rollups.py``). Pages read a handful of these rows and never
+scan cases. ``days = -1`` rows hold the totals; ``days >= 0`` rows are the histogram of
+processing times (working days, waiting for the citizen excluded), their count in ``decided``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    NATION = 0, _("Nation")
+    WILAYA = 1, _("Wilaya")
+    DAIRA = 2, _("Daïra")
+    COMMUNE = 3, _("Commune")
+
+
+class SubjectKind(models.TextChoices):
+    ALL = "all", _("All procedures")
+    PROCEDURE = "procedure", _("Procedure")
+    # Filled once concerns (cases.Case.kind == "concern") are merged; see docs/transparency.md.
+    CONCERN_CATEGORY = "concern_category", _("Concern category")
+    ALL_CONCERNS = "all_concerns", _("All concerns")
+
+
+TOTALS = -1  # the ``days`` of a totals row
+
+
+class MonthlyStat(models.Model):
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    area_id = models.IntegerField(help_text="Commune, daïra or wilaya id; 0 for the nation.")
+    subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices)
+    subject_id = models.IntegerField(help_text="Procedure (or concern category) id; 0 for all.")
+    month = models.DateField(help_text="First day of the month (Algiers time).")
+    days = models.SmallIntegerField(
+        default=TOTALS, help_text="-1: totals; n >= 0: cases decided in n working days."
+    )
+    received = models.IntegerField(default=0, db_default=0)
+    decided = models.IntegerField(default=0, db_default=0)
+    accepted = models.IntegerField(default=0, db_default=0)
+    refused = models.IntegerField(default=0, db_default=0)
+    no_follow_up = models.IntegerField(default=0, db_default=0)
+    with_deadline = models.IntegerField(default=0, db_default=0)
+    within_deadline = models.IntegerField(default=0, db_default=0)
+    reopened = models.IntegerField(default=0, db_default=0)
+    # Concerns only (NULL on procedure rows): resolved, ratings and their sum, "solved" answers.
+    resolved = models.IntegerField(null=True, blank=True)
+    rated = models.IntegerField(null=True, blank=True)
+    score_sum = models.IntegerField(null=True, blank=True)
+    solved = models.IntegerField(null=True, blank=True)
+    # Set by every upsert: the open data's update time is the newest national row's.
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("monthly statistic")
+        verbose_name_plural = _("monthly statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "area_id", "subject_kind", "subject_id", "month", "days"],
+                name="monthlystat_key",
+            )
+        ]
+        # Supervision reads one month range of totals for many communes at once.
+        indexes = [
+            models.Index(
+                fields=["level", "subject_kind", "subject_id", "days", "month", "area_id"],
+                name="monthlystat_by_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.area_id} {self.subject_kind}/{self.subject_id} {self.month}"

@@ -1,0 +1,423 @@
+"""Incremental roll-ups: what each case event adds to the monthly statistics, and the rebuild.
+
+The receiver of ``cases.signals.event_recorded`` turns an event into deltas with
+:func:`contributions` and writes them with ONE ``INSERT ... ON CONFLICT DO UPDATE`` (PostgreSQL
+and SQLite both support it) covering the commune, its daïra, its wilaya and the nation, for the
+procedure and for "all procedures". Events that change no count (drafts, messages, transfers,
+assignments, opinions, closing a decided case) cost nothing.
+
+:func:`rebuild` recomputes the same rows from raw cases and events by replaying each case's
+trail through the same :func:`contributions`, with the due date rebuilt from the events the way
+``cases.services`` moves it (pauses while waiting for the citizen push it back).
+
+Definitions (also in docs/transparency.md):
+- received: ``submitted`` events in the month;
+- decided: decisions (to accepted, refused or closed without follow-up) in the month; a case
+  reopened and decided again counts once per decision; outcomes split them;
+- with_deadline / within_deadline: decisions of cases that have a legal deadline, and those taken
+  on or before the due date in force at the time (Algiers dates);
+- processing time: working days from the submission's date to the decision's date, minus the
+  working days by which waiting for the citizen pushed the due date back (as the law counts them);
+- reopened: ``reopened`` events; open at the end of a month = received - decided + reopened, summed
+  over all months up to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import TruncDate
+
+from baladiya.cases.workflow import DECIDED_STATUSES, Status
+from baladiya.core.calendar import ALGIERS, calendar, local_date
+from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
+
+COUNTERS = (
+    "received",
+    "decided",
+    "accepted",
+    "refused",
+    "no_follow_up",
+    "with_deadline",
+    "within_deadline",
+    "reopened",
+)
+CONCERN_COUNTERS = ("resolved", "rated", "score_sum", "solved")  # nullable: COALESCE on update
+OUTCOME_OF = {
+    Status.ACCEPTED: "accepted",
+    Status.REFUSED: "refused",
+    Status.NO_FOLLOW_UP: "no_follow_up",
+}
+
+# procedure id -> legal deadline in working days (None: none). Procedures are few and their
+# deadline rarely changes; a save drops the map (signal) so this process reloads it once.
+_legal_days: dict[int, int | None] | None = None
+
+
+def forget_legal_deadlines(**_kwargs: Any) -> None:
+    global _legal_days
+    _legal_days = None
+
+
+def legal_days_of(procedure_id: int) -> int | None:
+    global _legal_days
+    if _legal_days is None or procedure_id not in _legal_days:
+        from baladiya.catalogue.models import Procedure
+
+        _legal_days = dict(Procedure.objects.values_list("pk", "legal_deadline_days"))
+    return _legal_days.get(procedure_id)
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def processing_days(
+    submitted_on: datetime.date,
+    decided_on: datetime.date,
+    due_date: datetime.date | None,
+    legal_days: int | None,
+) -> int:
+    """Working days to decide, minus the working days the due date was pushed back."""
+    cal = calendar()
+    total = cal.working_days_between(submitted_on, decided_on)
+    if due_date is not None and legal_days:
+        original = cal.add_working_days(submitted_on, legal_days)
+        total -= cal.working_days_between(original, due_date)
+    return max(total, 0)
+
+
+def contributions(
+    *,
+    kind: str,
+    from_status: str,
+    to_status: str,
+    on: datetime.date,
+    submitted_on: datetime.date | None,
+    due_date: datetime.date | None,
+    legal_days: int | None,
+) -> tuple[dict[str, int], int | None]:
+    """The counters one event adds to its month, and the histogram bucket it adds to (or None)."""
+    if kind == "submitted":
+        return {"received": 1}, None
+    if kind == "reopened":
+        return {"reopened": 1}, None
+    if to_status in DECIDED_STATUSES and from_status not in DECIDED_STATUSES:
+        deltas = {"decided": 1, OUTCOME_OF[Status(to_status)]: 1}
+        if due_date is not None:
+            deltas["with_deadline"] = 1
+            deltas["within_deadline"] = int(on <= due_date)
+        days = processing_days(submitted_on or on, on, due_date, legal_days)
+        return deltas, days
+    return {}, None
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+_TABLE = MonthlyStat._meta.db_table
+_KEY = ("level", "area_id", "subject_kind", "subject_id", "month", "days")
+
+
+def _area_sql(level: Level) -> str:
+    """A scalar SQL expression for the commune's area at ``level`` (one parameter: commune id)."""
+    if level == Level.COMMUNE:
+        return "%s"
+    if level == Level.DAIRA:
+        return "(SELECT daira_id FROM territory_commune WHERE id = %s)"
+    if level == Level.WILAYA:
+        return (
+            "(SELECT d.wilaya_id FROM territory_commune c JOIN territory_daira d"
+            " ON d.id = c.daira_id WHERE c.id = %s)"
+        )
+    return "0"
+
+
+def upsert_sql(columns: Iterable[str], *, with_histogram: bool) -> str:
+    """The statement adding one event's deltas to its 8 (or 16 with a histogram bucket) rows."""
+    columns = list(columns)
+    values: list[str] = []
+    for level in Level:
+        area = _area_sql(level)
+        for subject in ("%s", "0"):
+            kind = "%s" if subject == "%s" else f"'{SubjectKind.ALL.value}'"
+            head = f"{int(level)}, {area}, {kind}, {subject}, %s"
+            values.append(f"({head}, {TOTALS}, {', '.join('%s' for _ in columns)})")
+            if with_histogram:
+                zeros = ", ".join("1" if c == "decided" else "0" for c in columns)
+                values.append(f"({head}, %s, {zeros})")
+    updates = ", ".join(
+        f"{c} = COALESCE({_TABLE}.{c}, 0) + excluded.{c}"
+        if c in CONCERN_COUNTERS
+        else f"{c} = {_TABLE}.{c} + excluded.{c}"
+        for c in columns
+    )
+    # Column names come from COUNTERS/CONCERN_COUNTERS (checked), values are parameters.
+    unknown = set(columns) - set(COUNTERS) - set(CONCERN_COUNTERS)
+    if unknown:
+        raise ValueError(f"Unknown counters: {unknown}")
+    head = f"INSERT INTO {_TABLE} ({', '.join(_KEY)}, {', '.join(columns)}) VALUES "  # noqa: S608
+    return (
+        head + ", ".join(values) + f" ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates},"
+        " updated_at = CURRENT_TIMESTAMP"
+    )
+
+
+def record(
+    *,
+    commune_id: int,
+    subject_kind: str,
+    subject_id: int,
+    month: datetime.date,
+    deltas: dict[str, int],
+    bucket: int | None,
+) -> None:
+    """Add ``deltas`` (and a histogram bucket) to every level's rows: one SQL statement."""
+    columns = sorted(deltas)
+    if bucket is not None and "decided" not in columns:
+        columns.append("decided")
+    params: list[Any] = []
+    for level in Level:
+        area_params = [] if level == Level.NATION else [commune_id]
+        for own in (True, False):
+            subject = [subject_kind, subject_id] if own else []
+            params += [*area_params, *subject, month, *(deltas.get(c, 0) for c in columns)]
+            if bucket is not None:
+                params += [*area_params, *subject, month, bucket]
+    # Kind first, then id: the placeholders appear as "%s, %s" for an own subject.
+    with connection.cursor() as cursor:
+        cursor.execute(upsert_sql(columns, with_histogram=bucket is not None), params)
+
+
+def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
+    """Receiver of ``event_recorded``: at most one statement, only for events that count."""
+    if event.kind not in ("submitted", "reopened") and event.to_status not in DECIDED_STATUSES:
+        return
+    on = local_date(event.created_at)
+    legal = None
+    if event.to_status in DECIDED_STATUSES and case.due_date is not None:
+        legal = legal_days_of(case.procedure_id)
+    deltas, bucket = contributions(
+        kind=event.kind,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        on=on,
+        submitted_on=local_date(case.submitted_at) if case.submitted_at else None,
+        due_date=case.due_date,
+        legal_days=legal,
+    )
+    if not deltas:
+        return
+    record(
+        commune_id=case.commune_id,
+        subject_kind=SubjectKind.PROCEDURE,
+        subject_id=case.procedure_id,
+        month=month_of(on),
+        deltas=deltas,
+        bucket=bucket,
+    )
+
+
+# --- rebuilding --------------------------------------------------------------------------------
+
+# Events that count or move the due date; the others (received, messages…) are not read.
+_REPLAY_Q = (
+    Q(kind__in=("submitted", "reopened"))
+    | Q(to_status__in=[*DECIDED_STATUSES, Status.WAITING_CITIZEN])
+    | Q(from_status=Status.WAITING_CITIZEN)
+)
+
+
+def _replay(
+    submitted_on: datetime.date,
+    legal: int | None,
+    events: list[tuple[str, str, str, datetime.date]],
+) -> Iterable[tuple[datetime.date, dict[str, int], int | None]]:
+    """One case's contributions, with its due date rebuilt as ``cases.services`` moves it."""
+    cal = calendar()
+    due = cal.add_working_days(submitted_on, legal) if legal else None
+    paused_since: datetime.date | None = None
+    for kind, from_status, to_status, on in events:
+        if to_status == Status.WAITING_CITIZEN:
+            paused_since = on
+        elif from_status == Status.WAITING_CITIZEN and paused_since is not None:
+            paused = cal.working_days_between(paused_since, on)
+            if due is not None and paused and paused_since <= due:
+                due = cal.add_working_days(due, paused)
+            paused_since = None
+        deltas, bucket = contributions(
+            kind=kind,
+            from_status=from_status,
+            to_status=to_status,
+            on=on,
+            submitted_on=submitted_on,
+            due_date=due,
+            legal_days=legal,
+        )
+        if deltas:
+            yield on, deltas, bucket
+
+
+def commune_rows(case_filter: dict[str, Any] | None = None) -> dict[tuple, list[int]]:
+    """(commune, procedure, month, days) -> counters (in COUNTERS order), from raw cases/events.
+
+    One ordered stream of the events that matter, joined to their case, with Algiers dates
+    computed by the database: constant memory, a few microseconds per event.
+    """
+    from baladiya.cases.models import CaseEvent
+    from baladiya.catalogue.models import Procedure
+
+    legal = dict(Procedure.objects.values_list("pk", "legal_deadline_days"))
+    events = (
+        CaseEvent.objects.filter(_REPLAY_Q, case__submitted_at__isnull=False, **(case_filter or {}))
+        .order_by("case_id", "sequence")
+        .annotate(
+            on=TruncDate("created_at", tzinfo=ALGIERS),
+            submitted_on=TruncDate("case__submitted_at", tzinfo=ALGIERS),
+        )
+        .values_list(
+            "case_id",
+            "case__commune_id",
+            "case__procedure_id",
+            "submitted_on",
+            "kind",
+            "from_status",
+            "to_status",
+            "on",
+        )
+    )
+    index = {name: i for i, name in enumerate(COUNTERS)}
+    rows: dict[tuple, list[int]] = {}
+    width = len(COUNTERS)
+
+    def flush(facts: tuple, trail: list) -> None:
+        commune, procedure, submitted_on = facts
+        for on, deltas, bucket in _replay(submitted_on, legal.get(procedure), trail):
+            month = on.replace(day=1)
+            row = rows.get((commune, procedure, month, TOTALS))
+            if row is None:
+                row = rows[(commune, procedure, month, TOTALS)] = [0] * width
+            for name, value in deltas.items():
+                row[index[name]] += value
+            if bucket is not None:
+                key = (commune, procedure, month, bucket)
+                row = rows.get(key)
+                if row is None:
+                    row = rows[key] = [0] * width
+                row[1] += 1  # decided
+
+    current: int | None = None
+    facts: tuple = ()
+    trail: list = []
+    for case_id, commune, procedure, submitted_on, *event in events.iterator(chunk_size=50000):
+        if case_id != current:
+            if trail:
+                flush(facts, trail)
+            trail, current, facts = [], case_id, (commune, procedure, submitted_on)
+        trail.append(event)
+    if trail:
+        flush(facts, trail)
+    return rows
+
+
+def expand(rows: dict[tuple, list[int]]) -> dict[tuple, dict[str, int]]:
+    """Commune × procedure rows summed up to every level and to "all procedures" (for tests)."""
+    from baladiya.territory.models import Commune
+
+    areas = {
+        pk: (daira, wilaya)
+        for pk, daira, wilaya in Commune.objects.values_list("pk", "daira_id", "daira__wilaya_id")
+    }
+    out: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for (commune, procedure, month, days), counters in rows.items():
+        daira, wilaya = areas[commune]
+        for level, area in (
+            (Level.COMMUNE, commune),
+            (Level.DAIRA, daira),
+            (Level.WILAYA, wilaya),
+            (Level.NATION, 0),
+        ):
+            for kind, subject in ((SubjectKind.PROCEDURE, procedure), (SubjectKind.ALL, 0)):
+                target = out[(int(level), area, str(kind), subject, month, days)]
+                for name, value in zip(COUNTERS, counters, strict=True):
+                    target[name] += value
+    return out
+
+
+def compute_from_raw(case_filter: dict[str, Any] | None = None) -> dict[tuple, dict[str, int]]:
+    """Every row's counters at every level, recomputed from cases and events."""
+    return expand(commune_rows(case_filter))
+
+
+def rebuild(batch_size: int = 10000) -> int:
+    """Replace every procedure roll-up by the numbers recomputed from raw cases and events.
+
+    Commune × procedure rows are computed in Python (the due date needs the calendar), written
+    in bulk, then summed up to daïras, wilayas, the nation and "all procedures" by SQL.
+    """
+    rows = commune_rows()
+    table = _TABLE
+    counters = ", ".join(COUNTERS)
+    sums = ", ".join(f"SUM(t.{c})" for c in COUNTERS)
+    key = "t.month, t.days"
+    with transaction.atomic(), connection.cursor() as cursor:
+        ours = [SubjectKind.PROCEDURE, SubjectKind.ALL]
+        if connection.vendor == "postgresql" and not (
+            MonthlyStat.objects.exclude(subject_kind__in=ours).exists()
+        ):
+            cursor.execute(f"TRUNCATE {table}")  # far faster than DELETE at national scale
+        else:
+            MonthlyStat.objects.filter(subject_kind__in=ours).delete()
+        commune = int(Level.COMMUNE)
+        proc = SubjectKind.PROCEDURE.value
+        data = [
+            (commune, c, proc, p, month, days, *values)
+            for (c, p, month, days), values in rows.items()
+        ]
+        columns = f"level, area_id, subject_kind, subject_id, month, days, {counters}"
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in data:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * (6 + len(COUNTERS)))
+            for start in range(0, len(data), batch_size):
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                    data[start : start + batch_size],
+                )
+        # Up the levels, for each procedure: daïra, wilaya, nation.
+        ups = [
+            (Level.DAIRA, "c.daira_id", "JOIN territory_commune c ON c.id = t.area_id"),
+            (
+                Level.WILAYA,
+                "d.wilaya_id",
+                "JOIN territory_commune c ON c.id = t.area_id"
+                " JOIN territory_daira d ON d.id = c.daira_id",
+            ),
+            (Level.NATION, "0", ""),
+        ]
+        for level, area, join in ups:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {int(level)}, {area}, t.subject_kind,"  # noqa: S608
+                f" t.subject_id, {key}, {sums} FROM {table} t {join}"
+                f" WHERE t.level = {commune} AND t.subject_kind = %s"
+                f" GROUP BY {area + ', ' if join else ''}t.subject_kind, t.subject_id, {key}",
+                [proc],
+            )
+        # "All procedures" at every level.
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT t.level, t.area_id, %s, 0, {key},"  # noqa: S608
+            f" {sums} FROM {table} t WHERE t.subject_kind = %s"
+            f" GROUP BY t.level, t.area_id, {key}",
+            [SubjectKind.ALL.value, proc],
+        )
+        cursor.execute(f"UPDATE {table} SET updated_at = CURRENT_TIMESTAMP")  # noqa: S608
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
+    return MonthlyStat.objects.count()

@@ -1,0 +1,19 @@
+"""Public statistics and the open data catalogue (language-prefixed pages)."""
+
+from django.urls import path
+
+from baladiya.transparency import views
+
+app_name = "transparency"
+
+urlpatterns = [
+    path("statistics/", views.statistics, name="nation"),
+    path("statistics/<slug:level>/<int:pk>/", views.statistics, name="area"),
+    path("open-data/", views.catalogue, name="open-data"),
+    path("staff/supervision/", views.supervision_dashboard, name="supervision"),
+    path(
+        "staff/supervision/commune/<int:pk>/overdue/",
+        views.supervision_overdue,
+        name="supervision-overdue",
+    ),
+]

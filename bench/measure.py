@@ -1,0 +1,109 @@
+"""In-process timings: each page against the trivial page, same process, same run.
+
+Run by bench/run.py with DATABASE_URL set. Prints one JSON line per page, then "RESULT {json}".
+Statistics pages are measured with the cache disabled (every request reads the roll-ups): the
+worst case, since production caches them for two minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baladiya.settings")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import django
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from baladiya.cases.models import Case  # noqa: E402
+from baladiya.organisation import services as org_services  # noqa: E402
+from baladiya.organisation.models import Role, Structure, StructureKind, User  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "25"))
+
+
+def user(name: str, structure: Structure, role: str) -> User:
+    person, created = User.objects.get_or_create(username=name)
+    if created:
+        org_services.grant_membership(actor=None, user=person, structure=structure, role=role)
+    return person
+
+
+def timed(client: Client, url: str) -> tuple[float, float, int, int]:
+    """(uncached median, as-served median with the cache warm, queries uncached, bytes)."""
+    client.get(url)  # warm
+    served = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        client.get(url)
+        served.append(time.perf_counter() - started)
+    samples = []
+    for _ in range(ROUNDS):
+        cache.clear()  # outside the timer: every request reads the roll-ups, uncached
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return (
+        statistics.median(samples),
+        statistics.median(served),
+        len(queries.captured_queries),
+        len(response.content),
+    )
+
+
+def main() -> None:
+    # The busiest commune and its civil-status service: the agent's inbox there.
+    busiest = (
+        Case.objects.values("handling_structure_id", "commune_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    service = Structure.objects.get(pk=busiest["handling_structure_id"])
+    agent = user("bench_agent", service, Role.AGENT)
+    ministry = Structure.objects.get(kind=StructureKind.MINISTRY)
+    supervisor = user("bench_supervisor", ministry, Role.SUPERVISOR)
+    commune = busiest["commune_id"]
+    anonymous, agent_client, supervisor_client = Client(), Client(), Client()
+    agent_client.force_login(agent)
+    supervisor_client.force_login(supervisor)
+    pages = [
+        ("trivial page", anonymous, "/trivial"),
+        ("national statistics", anonymous, "/fr/statistics/"),
+        ("commune statistics", anonymous, f"/fr/statistics/commune/{commune}/"),
+        ("agent inbox", agent_client, "/fr/staff/cases/?tab=unassigned"),
+        ("supervisor dashboard (ministry)", supervisor_client, "/fr/staff/supervision/"),
+    ]
+    results = {}
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        for name, client, url in pages:
+            seconds, served, queries, size = timed(client, url)
+            results[name] = {
+                "url": url,
+                "ms": seconds * 1000,
+                "served_ms": served * 1000,
+                "queries": queries,
+                "bytes": size,
+            }
+            print(json.dumps({name: results[name]}), flush=True)
+    results["_cases"] = Case.objects.count()
+    print("RESULT " + json.dumps(results), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def citizen(pilots):
+    return pilots.people["citizen"]
