@@ -59,8 +59,9 @@ def case_reminders(now: datetime.datetime) -> list[Notification]:
                 users=users,
                 case=case,
             )
-        else:
-            # The nearest level above with supervisors hears of it (a commune service: its daïra).
+        elif getattr(case, "kind", "procedure") == "procedure":
+            # Concerns escalate by their own rule (concern_escalations). For a case, the nearest
+            # level above with supervisors hears of it (a commune service: its daïra).
             for ancestor in reversed(_ancestor_paths(path)):
                 supervisors = people[(ancestor, Role.SUPERVISOR)]
                 if supervisors:
@@ -71,4 +72,65 @@ def case_reminders(now: datetime.datetime) -> list[Notification]:
                         case=case,
                     )
                     break
+    return rows
+
+
+def _supervisors_at(paths: set[str]) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = defaultdict(list)
+    if paths:
+        for m in Membership.objects.filter(
+            structure__path__in=paths, role=Role.SUPERVISOR, user__is_active=True
+        ).select_related("user", "structure"):
+            found[m.structure.path].append(m.user)
+    return found
+
+
+def concern_escalations(now: datetime.datetime) -> list[Notification]:
+    """Supervisors hear of a concern past its deadline (level 1), and the level above them past
+    three times it (level 2). Escalation itself is derived when their pages are read."""
+    from baladiya.concerns.selectors import concerns_newly_escalated
+
+    # A week back: a sweep that did not run for days still tells everyone, once (dedup keys).
+    escalations = concerns_newly_escalated(now - datetime.timedelta(days=7), now)
+    people = _supervisors_at({path for e in escalations for path in e.target_paths})
+    rows: list[Notification] = []
+    for escalation in escalations:
+        users = people.get(escalation.target_paths[-1], []) if escalation.target_paths else []
+        rows += staff_rows(
+            kind="staff_escalated",
+            key=f"escalated:{escalation.case.pk}:{escalation.level}",
+            users=users,
+            case=escalation.case,
+        )
+    return rows
+
+
+def plan_reminders(now: datetime.datetime) -> list[Notification]:
+    """Owners of action-plan items: before the due date, and when an item becomes late."""
+    from baladiya.plans.progress import Status as PlanStatus
+    from baladiya.plans.selectors import items_needing_reminder
+
+    nodes = items_needing_reminder(timezone.localtime(now).date())
+    owners = {n.item.owner_structure_id for n in nodes if not n.item.responsible_id}  # type: ignore[attr-defined]
+    agents: dict[int, list[Any]] = defaultdict(list)
+    for m in Membership.objects.filter(
+        structure_id__in=owners,
+        role__in=[Role.AGENT, Role.HEAD_OF_SERVICE],
+        user__is_active=True,
+    ).select_related("user"):
+        agents[m.structure_id].append(m.user)
+    rows: list[Notification] = []
+    for node in nodes:
+        item: Any = node.item
+        late = node.status == PlanStatus.LATE
+        users = [item.responsible] if item.responsible_id else agents[item.owner_structure_id]
+        for user in users:
+            language = user.preferred_language if user.preferred_language != "kab" else "fr"
+            title = getattr(item, f"title_{language}", "") or item.title_fr
+            rows += staff_rows(
+                kind="plan_late" if late else "plan_due_soon",
+                key=f"plan:{item.pk}:{node.due_date}:{'late' if late else 'soon'}",
+                users=[user],
+                context={"item": title[:120], "due_date": node.due_date.strftime("%d/%m/%Y")},
+            )
     return rows

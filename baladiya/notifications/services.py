@@ -401,7 +401,12 @@ def sweep(now: datetime.datetime | None = None) -> int:
     each (case, due date, person, channel) is written once. Returns how many rows were new."""
     from baladiya.notifications import reminders
 
-    rows = reminders.case_reminders(now or timezone.now())
+    now = now or timezone.now()
+    rows = (
+        reminders.case_reminders(now)
+        + reminders.concern_escalations(now)
+        + reminders.plan_reminders(now)
+    )
     if not rows:
         return 0
     with transaction.atomic():

@@ -195,6 +195,8 @@ def record(
 
 def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
     """Receiver of ``event_recorded``: at most one statement, only for events that count."""
+    if getattr(case, "kind", "procedure") != "procedure":
+        return  # concerns' figures (resolved, reopened, satisfaction) are not rolled up yet
     if event.kind not in ("submitted", "reopened") and event.to_status not in DECIDED_STATUSES:
         return
     on = local_date(event.created_at)
@@ -273,7 +275,12 @@ def commune_rows(case_filter: dict[str, Any] | None = None) -> dict[tuple, list[
 
     legal = dict(Procedure.objects.values_list("pk", "legal_deadline_days"))
     events = (
-        CaseEvent.objects.filter(_REPLAY_Q, case__submitted_at__isnull=False, **(case_filter or {}))
+        CaseEvent.objects.filter(
+            _REPLAY_Q,
+            case__submitted_at__isnull=False,
+            case__kind="procedure",
+            **(case_filter or {}),
+        )
         .order_by("case_id", "sequence")
         .annotate(
             on=TruncDate("created_at", tzinfo=ALGIERS),
