@@ -61,6 +61,13 @@ def _reporter(slug: str, service: Structure) -> User:
     return user
 
 
+def reporter_usernames() -> list[str]:
+    """The accounts that report the demo plan's progress, one per pilot commune."""
+    return list(
+        User.objects.filter(username__startswith="plans.").values_list("username", flat=True)
+    )
+
+
 def seed() -> Plan:
     """Create the demo plan (once) and return it."""
     existing = Plan.objects.filter(slug=SLUG).first()

@@ -55,6 +55,7 @@ CASE_COLUMNS = (
     "decision_reason",
     "search_text",
     "updated_at",
+    "kind",
 )
 EVENT_COLUMNS = (
     "case_id",
@@ -322,7 +323,7 @@ def generate(
     while done < n:
         case_rows, event_rows = [], []
         for row, events in generator:
-            case_rows.append(row)
+            case_rows.append((*row, "procedure"))
             event_rows += events
             if len(case_rows) >= batch:
                 break

@@ -130,7 +130,7 @@ def test_a_walk_in_citizen_without_phone_or_email_gets_a_printed_notice(pilots):
 
     agent = pilots.people["agent_a"]
     case = make_case(simple_procedure(), ons_code="0301", applicant=None, phone="", submit=False)
-    case.filed_by = agent
+    case.filed_by, case.channel = agent, "counter"  # filed at the counter for a walk-in
     case.save()
     case, _code = case_services.submit(case=case, actor=agent, answers={"full_name": "Ali"})
     notice = Notification.objects.get(case=case)

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             catalogue_demo.seed()
             cases_demo.seed()
             plans_demo.seed()
-            concerns_demo.seed()
+            concern_accounts = concerns_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded. Accounts (password for all: {organisation_demo.DEMO_PASSWORD}):"
@@ -33,3 +33,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username.ljust(width)}  {account.role_label} — {account.structure}"
             )
+        for username, who in concern_accounts:
+            self.stdout.write(f"  {username.ljust(width)}  {who}")
+        reporters = ", ".join(sorted(plans_demo.reporter_usernames()))
+        self.stdout.write(f"  Action-plan reporters of the pilot communes: {reporters}")
+        self.stdout.write(
+            f"  Open311 development key: {concerns_demo.DEMO_OPEN311_KEY}"
+            " (/open311/v2/, POST requests with api_key)"
+        )
