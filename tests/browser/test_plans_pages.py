@@ -62,7 +62,7 @@ def test_the_accountability_page_passes_axe_and_hides_private_items(
         response = page.goto(f"{live_server.url}/{lang}{path}")
         assert response is not None and response.status == 200, path
         assert_no_axe_violations(page)
-    assert "secret" not in page.content().lower() and "سري" not in page.content()
+    assert "dossier secret" not in page.content().lower() and "ملف سري" not in page.content()
     assert page.locator("svg[role=img]").count() >= 2  # indicator chart and timeline
 
 
