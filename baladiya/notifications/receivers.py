@@ -9,7 +9,7 @@ def on_case_event(sender: Any, event: Any, case: Any, **kwargs: Any) -> None:
     """Write the notifications an event causes, in the event's own transaction (one INSERT)."""
     from baladiya.notifications.services import outbox_rows_for_event, save_to_outbox
 
-    save_to_outbox(outbox_rows_for_event(event, case))
+    save_to_outbox(outbox_rows_for_event(event, case), fresh=True)
 
 
 def ensure_templates(**kwargs: Any) -> None:

@@ -30,10 +30,16 @@ def _ancestor_paths(path: str) -> list[str]:
 def case_reminders(now: datetime.datetime) -> list[Notification]:
     today = timezone.localtime(now).date()
     horizon = calendar().add_working_days(today, settings.REMINDER_WORKING_DAYS)
-    cases = list(
-        Case.objects.filter(status__in=CLOCK_RUNNING, due_date__isnull=False, due_date__lte=horizon)
-        .select_related("handling_structure", "procedure", "assignee")
-        .order_by("due_date")[: settings.REMINDER_BATCH]
+    # Two windows, each bounded: due soon, and overdue since at most a month (older ones were
+    # told when they became overdue; years of backlog must not crowd out today's reminders).
+    running = Case.objects.filter(status__in=CLOCK_RUNNING).select_related(
+        "handling_structure", "procedure", "assignee"
+    )
+    batch = settings.REMINDER_BATCH
+    cases = list(running.filter(due_date__gte=today, due_date__lte=horizon)[:batch]) + list(
+        running.filter(
+            due_date__lt=today, due_date__gte=today - datetime.timedelta(days=30)
+        ).order_by("-due_date")[:batch]
     )
     if not cases:
         return []

@@ -93,16 +93,30 @@ def outbox_rows_for_event(event: Any, case: Any) -> list[Notification]:
     ]
 
 
-def save_to_outbox(rows: list[Notification]) -> list[int]:
-    """Insert ``rows`` (duplicates by dedup key are skipped) and have them delivered after
-    commit. Returns the ids of the rows to deliver."""
+def save_to_outbox(rows: list[Notification], *, fresh: bool = False) -> None:
+    """Insert ``rows`` and have them delivered after commit.
+
+    ``fresh`` rows (those of an event just recorded) cannot exist yet: one INSERT returns their
+    ids. Otherwise rows already in the outbox (same dedup key) are skipped.
+    """
     if not rows:
-        return []
+        return
+    if fresh:
+        Notification.objects.bulk_create(rows)
+        ids = [r.pk for r in rows if r.channel != Channel.PRINT and r.pk]
+        if ids:
+            transaction.on_commit(lambda: _enqueue_ids(ids))
+        return
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [r.dedup_key for r in rows if r.channel != Channel.PRINT]
     if keys:
         transaction.on_commit(lambda: _enqueue_keys(keys))
-    return [r.pk for r in rows if r.pk]
+
+
+def _enqueue_ids(ids: list[int]) -> None:
+    from baladiya.notifications.dispatch import enqueue
+
+    enqueue(ids)
 
 
 def _enqueue_keys(keys: list[str]) -> None:
@@ -409,13 +423,14 @@ def sweep(now: datetime.datetime | None = None) -> int:
     )
     if not rows:
         return 0
+    keys = [r.dedup_key for r in rows]
     with transaction.atomic():
-        before = Notification.objects.count()
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        created = Notification.objects.count() - before
-        keys = [r.dedup_key for r in rows]
-        transaction.on_commit(lambda: _enqueue_keys(keys))
-    return created
+        known = set(
+            Notification.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True)
+        )
+        new_rows = [r for r in rows if r.dedup_key not in known]
+        save_to_outbox(new_rows)
+    return len(new_rows)
 
 
 # --- phone sign-in -------------------------------------------------------------------------
