@@ -131,7 +131,9 @@ def trail(case: Case, *, public_only: bool) -> QuerySet[CaseEvent]:
 def citizen_cases(user) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
     """A citizen's own cases, drafts included, across communes."""
     return with_deadline_flags(
-        Case.objects.filter(applicant=user).select_related("procedure", "commune")
+        Case.objects.filter(applicant=user).select_related(
+            "procedure", "commune", "concern__category"
+        )
     ).order_by("-created_at")
 
 

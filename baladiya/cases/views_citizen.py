@@ -132,6 +132,10 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.citizen_case(request.user, pk)
+    if case.kind == Kind.CONCERN:  # a concern is followed on its own page
+        from baladiya.concerns.views import follow_url
+
+        return redirect(follow_url(case))
     if case.status == Status.DRAFT:
         return redirect(
             f"{reverse('cases:apply', kwargs={'slug': case.procedure.slug})}?draft={case.pk}"

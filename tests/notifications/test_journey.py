@@ -104,3 +104,33 @@ def test_a_citizen_signs_in_by_sms_files_a_case_and_hears_back_in_arabic(
     sent = Notification.objects.filter(case=case, channel="sms")
     assert sent.count() == len({n.dedup_key for n in sent}) == 3  # submitted, message, reply
     assert all(n.status == "sent" for n in sent)
+
+
+def test_a_citizens_space_lists_their_cases_and_concerns_across_communes(pilots):
+    from baladiya.concerns import services as concern_services
+    from baladiya.concerns.models import Category
+    from baladiya.territory.models import Commune
+    from tests.cases.helpers import make_case
+    from tests.concerns.helpers import categories, technical_service
+
+    categories()
+    technical_service("0920")
+    citizen = pilots.people["citizen"]
+    case = make_case(simple_procedure(), ons_code="0301", applicant=citizen)  # Laghouat
+    concern = concern_services.submit_concern(
+        category=Category.objects.get(code="street-light-out"),
+        commune=Commune.objects.get(ons_code="0920"),  # Boufarik
+        description="Le lampadaire est éteint",
+        address="Rue des Martyrs",
+        phone="",
+        name="",
+        channel="online",
+        actor=citizen,
+    ).case
+    browser = Client()
+    browser.force_login(citizen)
+    page = browser.get("/fr/my/cases/").content.decode()
+    assert case.reference in page and concern.reference in page
+    assert concern.concern.category.name_fr in page
+    response = browser.get(f"/fr/my/cases/{concern.pk}/")
+    assert response.status_code == 302 and "/concerns/follow/" in response["Location"]
