@@ -30,6 +30,15 @@ GOOD = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _errors_in_english():
+    """The assertions read the English messages (the default language is Arabic)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def sheet(rows: list[str]) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
 
