@@ -64,7 +64,8 @@ def _citizen_channels(case: Any) -> list[tuple[str, str]]:
 
 
 def outbox_rows_for_event(event: Any, case: Any) -> list[Notification]:
-    """The notifications a case event causes (unsaved). Reads nothing from the database."""
+    """The notifications a case event causes (unsaved). Reads nothing from the database, but
+    for a concern's answer, whose duplicates' citizens are told too."""
     if not event.public or not case.reference:
         return []
     kind = message_kind_for_event(event.kind, getattr(case, "kind", "procedure"))
@@ -75,22 +76,40 @@ def outbox_rows_for_event(event: Any, case: Any) -> list[Notification]:
     if payload.get("body"):
         context["message"] = str(payload["body"])[:300]
     now = timezone.now()
+    # The citizens of a concern's duplicates follow the original: they hear of its answers too.
+    people = [(case, "")]
+    if getattr(case, "kind", "procedure") == "concern" and kind in FOLLOWED_BY_DUPLICATES:
+        people += [(duplicate, f":dup{duplicate.pk}") for duplicate in _duplicates_of(case)]
     return [
         Notification(
-            dedup_key=f"event:{event.pk}:{channel}",
+            dedup_key=f"event:{event.pk}:{channel}{suffix}",
             kind=kind,
             channel=channel,
-            language=case.language or "ar",
+            language=person.language or "ar",
             case_id=case.pk,
             event_id=event.pk,
-            recipient_id=case.applicant_id,
+            recipient_id=person.applicant_id,
             address=address,
             context=context,
             status=NotificationStatus.TO_PRINT if channel == Channel.PRINT else "pending",
             next_attempt_at=now,
         )
-        for channel, address in _citizen_channels(case)
+        for person, suffix in people
+        for channel, address in _citizen_channels(person)
     ]
+
+
+# What the original's citizens are told that its duplicates' citizens are told as well.
+FOLLOWED_BY_DUPLICATES = frozenset(
+    {"case_message", "concern_planned", "concern_resolved", "concern_not_our_responsibility"}
+)
+
+
+def _duplicates_of(case: Any) -> list[Any]:
+    """The cases marked as duplicates of ``case`` (one query, only for a concern's answers)."""
+    from baladiya.cases.models import Case
+
+    return list(Case.objects.filter(concern__duplicate_of=case))
 
 
 def save_to_outbox(rows: list[Notification], *, fresh: bool = False) -> None:

@@ -134,3 +134,26 @@ def test_a_citizens_space_lists_their_cases_and_concerns_across_communes(pilots)
     assert concern.concern.category.name_fr in page
     response = browser.get(f"/fr/my/cases/{concern.pk}/")
     assert response.status_code == 302 and "/concerns/follow/" in response["Location"]
+
+
+def test_the_citizen_of_a_duplicate_hears_the_originals_answer(
+    pilots, django_capture_on_commit_callbacks
+):
+    from baladiya.cases import services
+    from baladiya.concerns import services as concern_services
+    from baladiya.notifications import sms
+    from tests.concerns.helpers import categories, report, technical_agent
+
+    categories()
+    agent = technical_agent("0920", "tech.boufarik")
+    with django_capture_on_commit_callbacks(execute=True):
+        original = report(phone="0661111111").case
+        duplicate = report(phone="0770222222").case
+        concern_services.merge_duplicate(case=duplicate, original=original, actor=agent)
+    assert sms.outbox[-1]["to"] == "+213770222222" and original.reference in sms.outbox[-1]["text"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fire(case=original, name="receive", actor=agent)
+        services.fire(case=original, name="resolve", actor=agent, reason="Lampe changée")
+    told = {m["to"] for m in sms.outbox[-2:]}
+    assert told == {"+213661111111", "+213770222222"}
+    assert all(original.reference in m["text"] for m in sms.outbox[-2:])
