@@ -20,11 +20,7 @@ from baladiya.core.calendar import calendar
 from baladiya.notifications.models import Notification
 from baladiya.notifications.services import staff_rows
 from baladiya.organisation.models import Membership, Role
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+from baladiya.organisation.selectors import ancestor_paths
 
 
 def case_reminders(now: datetime.datetime) -> list[Notification]:
@@ -44,7 +40,7 @@ def case_reminders(now: datetime.datetime) -> list[Notification]:
     if not cases:
         return []
     paths = {c.handling_structure.path for c in cases}
-    wanted = set(paths) | {a for p in paths for a in _ancestor_paths(p)}
+    wanted = set(paths) | {a for p in paths for a in ancestor_paths(p)}
     people: dict[tuple[str, str], list[Any]] = defaultdict(list)
     memberships = Membership.objects.filter(
         structure__path__in=wanted,
@@ -68,7 +64,7 @@ def case_reminders(now: datetime.datetime) -> list[Notification]:
         elif getattr(case, "kind", "procedure") == "procedure":
             # Concerns escalate by their own rule (concern_escalations). For a case, the nearest
             # level above with supervisors hears of it (a commune service: its daïra).
-            for ancestor in reversed(_ancestor_paths(path)):
+            for ancestor in reversed(ancestor_paths(path)):
                 supervisors = people[(ancestor, Role.SUPERVISOR)]
                 if supervisors:
                     rows += staff_rows(

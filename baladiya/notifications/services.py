@@ -225,8 +225,6 @@ def deliver(notification_id: int) -> str:
     notification = Notification.objects.select_related(
         "recipient", "case__procedure", "case__handling_structure"
     ).get(pk=notification_id)
-    if notification.recipient is not None and notification.case is None:
-        notification.language = notification.recipient.preferred_language or notification.language
     refusal = _refusal_reason(notification)
     if refusal:
         result = Delivery(False, response=refusal, retry=False)
@@ -643,9 +641,7 @@ def answer_inbound_sms(*, phone: str, text: str, provider_id: str = "") -> Inbou
         )
         inbound.reply = reply
         inbound.save(update_fields=["reply"])
-        from baladiya.notifications.dispatch import enqueue
-
-        transaction.on_commit(lambda: enqueue([reply.pk]))
+        transaction.on_commit(lambda: _enqueue_ids([reply.pk]))
     return inbound
 
 

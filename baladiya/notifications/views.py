@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -70,7 +70,9 @@ def phone_sign_in(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_KEY] = challenge.pk
                 code_url = reverse("notifications:phone-code")
                 next_url = request.POST.get("next", "")
-                return redirect(code_url + (f"?next={next_url}" if next_url else ""))
+                return redirect(
+                    code_url + (f"?{urlencode({'next': next_url})}" if next_url else "")
+                )
         else:
             status = 400
     return render(

@@ -29,10 +29,15 @@ def structure_for(scope: Scope, pk: int) -> Structure:
     )
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """``/a/b/c/`` → ``["/a/", "/a/b/"]``: the materialised paths above a structure, root first."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
 def ancestors(structure: Structure) -> list[Structure]:
     """The chain from the root down to the structure's parent, in one query."""
-    parts = structure.path.strip("/").split("/")
-    paths = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    paths = ancestor_paths(structure.path)
     return list(Structure.objects.filter(path__in=paths).order_by("depth"))
 
 

@@ -97,3 +97,12 @@ def test_the_sign_in_page_offers_the_password_way_too():
     assert "/fr/accounts/login/" in page
     login_page = Client().get("/fr/accounts/login/").content.decode()
     assert "/fr/accounts/phone/" in login_page
+
+
+def test_the_page_asked_for_is_where_the_citizen_lands_after_the_code():
+    client = Client()
+    wanted = "/fr/procedures/?q=naissance&page=2"
+    response = client.post("/fr/accounts/phone/", {"phone": "0661234567", "next": wanted})
+    assert response.status_code == 302
+    response = client.post(response["Location"], {"code": _last_code(), "next": wanted})
+    assert response.status_code == 302 and response["Location"] == wanted
