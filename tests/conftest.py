@@ -36,6 +36,17 @@ def _messages_stay_in_memory(settings):
     sms.outbox.clear()
 
 
+@pytest.fixture(autouse=True)
+def _pages_kept_per_test(monkeypatch):
+    """Kept public pages (core.pagecache) never outlive the test that rendered them: the
+    database is rolled back between tests, but the cache is not."""
+    import uuid
+
+    from baladiya.core import pagecache
+
+    monkeypatch.setattr(pagecache, "PREFIX", f"pagecache-{uuid.uuid4().hex}")
+
+
 @dataclass
 class Pilots:
     """Two communes in different wilayas, with the people of the permission matrix.

@@ -26,6 +26,7 @@ from baladiya.cases.models import Case, CaseDocument
 from baladiya.cases.workflow import Kind, Status, TransitionNotAllowed
 from baladiya.catalogue.form_engine import answers_for_display, build_form
 from baladiya.catalogue.selectors import current_form_version, procedure_by_slug
+from baladiya.core import pagecache
 from baladiya.territory.models import Commune
 from baladiya.territory.selectors import pilot_communes
 
@@ -269,13 +270,18 @@ def status_by_token(request: HttpRequest, token: str) -> HttpResponse:
         reference = signing.loads(token, salt=STATUS_SIGNER)
     except signing.BadSignature as exc:
         raise Http404 from exc
-    case = get_object_or_404(
-        selectors.with_deadline_flags(
-            Case.objects.select_related("procedure", "handling_structure")
-        ),
-        reference=reference,
-    )
-    return _status_page(request, case)
+
+    def render_page() -> HttpResponse:
+        case = get_object_or_404(
+            selectors.with_deadline_flags(
+                Case.objects.select_related("procedure", "handling_structure")
+            ),
+            reference=reference,
+        )
+        return _status_page(request, case)
+
+    # Kept for visitors until the case's next event (see cases.receivers).
+    return pagecache.serve(request, pagecache.case_tag(reference), render_page)
 
 
 def _status_page(request: HttpRequest, case: Case) -> HttpResponse:

@@ -6,11 +6,13 @@ from django.views.decorators.http import require_GET
 
 from baladiya.catalogue.models import ProvidedBy
 from baladiya.catalogue.selectors import group_by_handler, procedure_by_slug, published_procedures
+from baladiya.core import pagecache
 
 MAX_QUERY_LENGTH = 100
 
 
 @require_GET
+@pagecache.for_visitors(pagecache.CATALOGUE)
 def procedure_list(request: HttpRequest) -> HttpResponse:
     """Every published procedure, grouped by who handles it; ``?q=`` searches them."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
@@ -23,6 +25,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@pagecache.for_visitors(pagecache.CATALOGUE)
 def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """What a procedure is for, what to bring, what it costs, how long it takes, where to go."""
     procedure = procedure_by_slug(slug)

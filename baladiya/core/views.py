@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from baladiya.core import pagecache
 from baladiya.organisation.scoping import Scope
 from baladiya.territory.selectors import pilot_communes
 
 
 @require_GET
+@pagecache.for_visitors("home")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"pilot_communes": pilot_communes()})
 

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from baladiya.cases.models import CaseEvent
 from baladiya.cases.trail import verify_case_events
@@ -84,7 +84,7 @@ def test_broken_street_light_in_boufarik_from_report_to_reopening(boufarik):
     assert case.handling_structure == boufarik["technical"]
     assert case.reference.startswith(boufarik["commune"].short_code or "")
     assert case.applicant is None and case.applicant_phone == "+213661234567"
-    assert case.due_date == calendar().add_working_days(case.submitted_at.date(), 5)
+    assert case.due_date == calendar().add_working_days(timezone.localdate(case.submitted_at), 5)
     assert CaseEvent.objects.get(case=case).kind == "submitted"
     assert citizen.get(follow_link).status_code == 200
 

@@ -74,3 +74,19 @@ def test_files_go_to_an_s3_compatible_store_when_one_is_configured():
     )
     assert result.returncode == 0, result.stderr
     assert "S3Storage baladiya-files https://s3.example.dz private" in result.stdout
+
+
+def test_production_collects_the_static_files_with_hashed_names(tmp_path, settings):
+    """Production serves hashed, compressed copies: every file a stylesheet or script refers to
+    (a font, an image, a source map) must exist, or `collectstatic` fails at deployment."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
+    assert staticfiles_storage.url("baladiya/css/baladiya.css").startswith("/static/baladiya/css/")

@@ -1,0 +1,142 @@
+"""Rendered public pages kept in the cache for anonymous visitors, dropped when their data moves.
+
+Most citizens read the same few pages (home, the catalogue, a procedure, the status of a case)
+without signing in; rendering them again for every visitor is most of their cost. A page is kept
+only when nothing in it can belong to one visitor: a GET with no session, no flash message and
+no CSRF token used, and a 200 answer that sets no cookie. The security and language middleware
+still run on every answer, so headers stay per request.
+
+Each page carries a *tag* ("catalogue", "case:LGT-26-…"). ``invalidate(tag)`` gives the tag a
+new random version; a kept page whose version differs is a miss. One round trip reads the page
+and its tag's version together, and an evicted version can only cause a miss, never a stale page.
+Pages also key on today's date (Algiers): "overdue" and "due soon" change at midnight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+SECONDS = 300
+CATALOGUE = (
+    "catalogue"  # the procedures' pages: dropped whenever a procedure, document or form changes
+)
+# Cookies that never change what a public page shows.
+NEUTRAL_COOKIES = frozenset({settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
+_TAG_LIFE = 30 * 24 * 3600
+# Every key starts with it (tests give each test its own, so no page outlives its test).
+PREFIX = "pagecache"
+
+
+def _tag_key(tag: str) -> str:
+    return f"{PREFIX}:tag:{tag}"
+
+
+def case_tag(reference: str) -> str:
+    return f"case:{reference}"
+
+
+def invalidate(tag: str) -> None:
+    """Every kept page with this tag becomes a miss (a new random version, not a delete: a
+    concurrent render that read the old version cannot store a page that would look fresh)."""
+    try:
+        cache.set(_tag_key(tag), uuid.uuid4().hex, _TAG_LIFE)
+    except Exception:  # the cache is down: nothing is being served from it either
+        logger.warning("page cache: could not invalidate %s", tag, exc_info=True)
+
+
+def forget(tag: str) -> None:
+    """Drop the tag's pages now and again once the current transaction commits: a page rendered
+    in between, from the data as it was before the commit, cannot stay current."""
+    invalidate(tag)
+    transaction.on_commit(lambda: invalidate(tag))
+
+
+def cacheable_request(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and set(request.COOKIES) <= NEUTRAL_COOKIES
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Set-Cookie")
+    )
+
+
+def serve(
+    request: HttpRequest, tag: str, render: Callable[[], HttpResponse], seconds: int = SECONDS
+) -> HttpResponse:
+    """The kept page for this request if it is still current, else ``render()`` (kept if it
+    may be)."""
+    if not cacheable_request(request):
+        return render()
+    digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+    page_key = f"{PREFIX}:page:{tag}:{get_language()}:{timezone.localdate():%Y%m%d}:{digest}"
+    tag_key = _tag_key(tag)
+    try:
+        found = cache.get_many([page_key, tag_key])
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return render()
+    version = found.get(tag_key)
+    kept = found.get(page_key)
+    if version is not None and kept is not None and kept[0] == version:
+        _version, content_type, language, content = kept
+        response = HttpResponse(content, content_type=content_type)
+        if language:
+            response["Content-Language"] = language
+        # What a signed-in visitor gets differs: no shared cache may hand this page to them.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+    if version is None:
+        # First use, or evicted: start a version; pages kept under an older one are misses.
+        version = uuid.uuid4().hex
+        try:
+            cache.add(tag_key, version, _TAG_LIFE)
+            version = cache.get(tag_key) or version
+        except Exception:
+            return render()
+    response = render()
+    if _cacheable_response(request, response):
+        value = (
+            version,
+            response["Content-Type"],
+            response.get("Content-Language", ""),
+            response.content,
+        )
+        try:
+            cache.set(page_key, value, seconds)
+        except Exception:
+            logger.warning("page cache: could not keep %s", page_key, exc_info=True)
+        patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def for_visitors(tag: str, seconds: int = SECONDS) -> Callable[[Callable[..., Any]], Any]:
+    """Decorator: a whole public view kept under ``tag`` for anonymous visitors."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return serve(request, tag, lambda: view(request, *args, **kwargs), seconds)
+
+        return wrapper
+
+    return decorator

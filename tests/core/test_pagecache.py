@@ -1,0 +1,91 @@
+"""Public pages kept for anonymous visitors (core.pagecache): fast, and never stale or personal."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from baladiya.cases import services
+from baladiya.cases.views_citizen import status_url
+from baladiya.core import pagecache
+from tests.cases.helpers import make_case, simple_procedure
+from tests.catalogue.factories import ProcedureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_of(client: Client, url: str, **extra) -> tuple[int, bytes]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, url
+    return len(queries), response.content
+
+
+def test_a_visitor_reads_the_catalogue_without_a_query_until_a_procedure_changes():
+    procedure = ProcedureFactory(slug="fiche-test", name_fr="Fiche familiale")
+    visitor = Client()
+    for url in ("/fr/procedures/", "/fr/procedures/fiche-test/"):
+        first, page = queries_of(visitor, url)
+        assert first > 0 and "Fiche familiale" in page.decode()
+        again, _page = queries_of(visitor, url)
+        assert again == 0
+
+    procedure.name_fr = "Fiche familiale d'état civil"
+    procedure.save()
+
+    for url in ("/fr/procedures/", "/fr/procedures/fiche-test/"):
+        count, page = queries_of(visitor, url)
+        assert count > 0 and "Fiche familiale d&#x27;état civil" in page.decode()
+
+
+def test_each_language_and_search_is_kept_apart():
+    ProcedureFactory(slug="fiche-test", name_fr="Fiche familiale", name_ar="بطاقة عائلية")
+    visitor = Client()
+    assert "Fiche familiale" in visitor.get("/fr/procedures/").content.decode()
+    arabic = visitor.get("/ar/procedures/").content.decode()
+    assert "بطاقة عائلية" in arabic and 'dir="rtl"' in arabic
+    found = visitor.get("/fr/procedures/", {"q": "introuvable"}).content.decode()
+    assert "Fiche familiale" not in found
+
+
+def test_the_status_page_shows_the_agents_step_at_once(pilots):
+    case = make_case(simple_procedure(), ons_code="0301", applicant=pilots.people["citizen"])
+    url = status_url(case)
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    _count, page = queries_of(visitor, url)
+    assert "Reçu par le service" not in page.decode()
+    assert queries_of(visitor, url)[0] == 0  # kept
+
+    services.fire(case=case, name="receive", actor=pilots.people["agent_a"])
+
+    count, page = queries_of(visitor, url)
+    assert count > 0 and "Reçu par le service" in page.decode()
+
+
+def test_a_signed_in_visitor_neither_gets_nor_leaves_a_kept_page(pilots):
+    anonymous, citizen = Client(), Client()
+    citizen.force_login(pilots.people["citizen"])
+    assert "Sign out" not in anonymous.get("/en/").content.decode()  # now kept
+    assert "Sign out" in citizen.get("/en/").content.decode()
+    page = anonymous.get("/en/")
+    assert "Sign out" not in page.content.decode()
+    assert "Cookie" in page["Vary"]
+
+
+def test_a_visitor_with_a_flash_message_gets_the_page_rendered():
+    visitor = Client()
+    visitor.get("/fr/")
+    visitor.cookies["messages"] = "anything"
+    assert queries_of(visitor, "/fr/")[0] > 0
+
+
+def test_with_the_cache_down_the_pages_are_still_served(monkeypatch):
+    def down(*_args, **_kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(pagecache.cache, "get_many", down)
+    monkeypatch.setattr(pagecache.cache, "set", down)
+    ProcedureFactory(slug="fiche-test", name_fr="Fiche familiale")
+    assert "Fiche familiale" in Client().get("/fr/procedures/").content.decode()
