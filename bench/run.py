@@ -135,8 +135,14 @@ def report(results: dict) -> dict[str, float]:
 # --- load on loopback --------------------------------------------------------------------------
 
 
-def load(path: str, seconds: float) -> tuple[float, float, int]:
-    """(requests per second, p99 seconds, errors) with CLIENTS keep-alive clients."""
+def load(path: str, seconds: float, cookie: str = "") -> tuple[float, float, int]:
+    """(requests per second, p99 seconds, errors) with CLIENTS keep-alive clients.
+
+    With ``cookie``, every request carries it: a visitor with a session is never served a kept
+    page (core.pagecache), so the page is rendered each time."""
+    headers = {"X-Forwarded-Proto": "https", "Accept-Language": "fr"}
+    if cookie:
+        headers["Cookie"] = cookie
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -148,11 +154,7 @@ def load(path: str, seconds: float) -> tuple[float, float, int]:
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                conn.request(
-                    "GET",
-                    path,
-                    headers={"X-Forwarded-Proto": "https", "Accept-Language": "fr"},
-                )
+                conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
@@ -252,13 +254,19 @@ def serve_and_load() -> None:
             load(path, 1.0)
         results = {}
         for name, path in pages:
-            rps, p99, errors = load(path, SECONDS)
-            results[name] = (rps, p99, errors)
+            results[name] = load(path, SECONDS)
+        # The same pages for a visitor with a session (an unknown one: one more query, as for a
+        # signed-in citizen): rendered on every request, never from the page cache.
+        for name, path in urls:
+            results[f"{name}, rendered"] = load(path, SECONDS, cookie="sessionid=bench-visitor")
         base = results["trivial page"][0]
-        say("Citizen pages under load (gunicorn, PostgreSQL, Redis cache, DEBUG off):")
+        say(
+            "Citizen pages under load (gunicorn, PostgreSQL, Redis cache, DEBUG off); anonymous"
+            " visitors get kept pages (core.pagecache), 'rendered' is the same page rendered:"
+        )
         for name, (rps, p99, errors) in results.items():
             say(
-                f"  {name:24s} {rps:8.1f} req/s  {rps / base:5.2f} of trivial"
+                f"  {name:34s} {rps:8.1f} req/s  {rps / base:5.2f} of trivial"
                 f"  p99 {p99 * 1000:7.1f} ms  errors {errors}"
             )
         say(f"  peak RSS of the server processes: {peak[0] / 1024:.0f} MB")
