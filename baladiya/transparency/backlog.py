@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from baladiya.cases.workflow import CLOCK_RUNNING, OPEN_STATUSES
@@ -98,23 +98,34 @@ class Backlog:
         return (today - self.oldest).days if self.oldest else None
 
 
+_READ_SQL = (
+    "SELECT commune_id,"  # noqa: S608 - constants, parameters and integer ids only
+    f" SUM(cases) FILTER (WHERE kind = {SUBMITTED_ON}),"
+    f" SUM(cases) FILTER (WHERE kind = {DUE_ON} AND day < %s),"
+    f" MIN(day) FILTER (WHERE kind = {SUBMITTED_ON})"
+    f" FROM {_TABLE} WHERE cases > 0{{communes}} GROUP BY commune_id"
+)
+
+
 def of_communes(commune_ids: Iterable[int] | None, today: datetime.date) -> dict[int, Backlog]:
-    """Backlog per commune (all communes for ``None``): one query on the counting rows only."""
-    rows = OpenBacklog.objects.filter(cases__gt=0)
+    """Backlog per commune (all communes for ``None``): one query on the counting rows only.
+
+    Plain SQL, ids inlined (integers): the ORM's version cost more in Python than in the
+    database, on a page measured in milliseconds.
+    """
+    communes = ""
     if commune_ids is not None:
-        rows = rows.filter(commune_id__in=list(commune_ids))
-    aggregated = (
-        rows.values("commune_id")
-        .annotate(
-            open=Sum("cases", filter=Q(kind=SUBMITTED_ON)),
-            overdue=Sum("cases", filter=Q(kind=DUE_ON, day__lt=today)),
-            oldest=Min("day", filter=Q(kind=SUBMITTED_ON)),
-        )
-        .order_by()
-    )
-    return {
-        r["commune_id"]: Backlog(r["open"] or 0, r["overdue"] or 0, r["oldest"]) for r in aggregated
-    }
+        listed = ", ".join(str(int(i)) for i in commune_ids) or "NULL"
+        communes = f" AND commune_id IN ({listed})"
+    with connection.cursor() as cursor:
+        cursor.execute(_READ_SQL.format(communes=communes), [today])
+        found = cursor.fetchall()
+    out = {}
+    for commune_id, opened, overdue, oldest in found:
+        if isinstance(oldest, str):  # SQLite gives the MIN of a date column as text
+            oldest = datetime.date.fromisoformat(oldest)
+        out[commune_id] = Backlog(opened or 0, overdue or 0, oldest)
+    return out
 
 
 # --- rebuilding --------------------------------------------------------------------------------
