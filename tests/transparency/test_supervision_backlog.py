@@ -178,3 +178,28 @@ def test_incremental_and_rebuilt_backlogs_are_equal_after_any_history(pilots, ci
             raise _Rollback
     except _Rollback:
         pass
+
+
+def test_concerns_enter_and_leave_the_backlog_like_cases(pilots, citizen):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from baladiya.cases.workflow import Kind
+    from tests.concerns.helpers import categories, report
+
+    categories()
+    admin = pilots.people["platform_admin"]
+    walked = 0
+    for seed in range(4):
+        case = report(ons_code="0920").case
+        for step in range(6):
+            allowed = [t.name for t in transitions_from(case.status, Kind.CONCERN)]
+            if not allowed:
+                break
+            name = allowed[(seed + step) % len(allowed)]
+            try:
+                case = services.fire(case=case, name=name, actor=admin, reason="Vu")
+            except (PermissionDenied, ValidationError):
+                continue
+            walked += 1
+        assert backlog.table() == backlog.compute_from_raw()
+    assert walked
