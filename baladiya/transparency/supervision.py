@@ -131,8 +131,10 @@ def _loaded_territory() -> _Territory:
     global _territory
     current = _territory
     if current is None or time.monotonic() - current.loaded > TERRITORY_SECONDS:
-        with _lock:
-            current = _territory = _Territory()
+        with _lock:  # one thread reloads; the others waiting take its copy
+            current = _territory
+            if current is None or time.monotonic() - current.loaded > TERRITORY_SECONDS:
+                current = _territory = _Territory()
     return current
 
 
