@@ -309,7 +309,7 @@ def generate(
 ) -> dict[str, float]:  # fmt: skip
     """Add ``n`` synthetic cases (and their events), then rebuild the roll-ups."""
     from baladiya.cases.models import Case
-    from baladiya.transparency import rollups
+    from baladiya.transparency import backlog, rollups
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -348,6 +348,7 @@ def generate(
     if rebuild:
         t1 = time.perf_counter()
         rows = rollups.rebuild()
+        rows += backlog.rebuild()  # supervision's open backlog, from the same cases
         timings["rebuild"] = time.perf_counter() - t1
         log(f"roll-ups rebuilt: {rows} rows in {timings['rebuild']:.0f}s")
     timings["total"] = time.perf_counter() - started

@@ -76,3 +76,44 @@ class MonthlyStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}/{self.area_id} {self.subject_kind}/{self.subject_id} {self.month}"
+
+
+class OpenBacklog(models.Model):
+    """Open cases of a commune counted per day, for supervision (see ``backlog.py``).
+
+    Two series per commune: open cases by the Algiers date of their submission
+    (``kind = SUBMITTED_ON``) and cases whose legal clock runs by their due date
+    (``kind = DUE_ON``). Nothing here says "overdue": that is read as the sum of the DUE_ON rows
+    before today, and the backlog age as the oldest SUBMITTED_ON day still counting a case, so
+    both follow the calendar without any job. Each case event moves a count by one, in the
+    same transaction; a count back to zero stays as a row (the partial index skips it).
+    """
+
+    SUBMITTED_ON = 0
+    DUE_ON = 1
+
+    commune_id = models.IntegerField()
+    kind = models.PositiveSmallIntegerField(
+        choices=[(SUBMITTED_ON, "submitted on"), (DUE_ON, "due on")]
+    )
+    day = models.DateField()
+    cases = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("open backlog")
+        verbose_name_plural = _("open backlog")
+        constraints = [
+            models.UniqueConstraint(fields=["commune_id", "kind", "day"], name="openbacklog_key")
+        ]
+        # Reads only look at days that still count cases: zeros left by closed cases cost
+        # nothing however long the history.
+        indexes = [
+            models.Index(
+                fields=["commune_id", "kind", "day"],
+                condition=models.Q(cases__gt=0),
+                name="openbacklog_counting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.kind} {self.day}: {self.cases}"

@@ -8,6 +8,7 @@ only ever added at the end (documented in docs/transparency.md and on the catalo
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -194,7 +195,7 @@ EXPORT_COLUMNS = (
 )
 
 
-def _export_values(rows: list) -> list[list[object]]:
+def _export_values(rows: Sequence[supervision.CommuneRow]) -> list[list[object]]:
     return [
         [
             r.wilaya_name,
@@ -244,13 +245,21 @@ def supervision_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         ("overdue", _("Overdue now")),
         ("backlog_days", _("Oldest open case (days)")),
         ("within_deadline_pct", _("Within the deadline")),
+        ("satisfaction", _("Satisfaction")),
     ]
-    # A ministry supervisor has 1,541 communes: sorted whole, shown 100 at a time.
+    # A ministry supervisor has 1,541 communes: sorted whole, shown 100 at a time; ``rows`` is
+    # lazy, so only the page's 100 communes have their figures read (see supervision.Rows).
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "transparency/supervision.html",
-        {"rows": page, "page": page, "total": len(rows), "sort": sort, "columns": columns},
+        {
+            "table_rows": supervision.table_rows(page),
+            "page": page,
+            "total": len(rows),
+            "sort": sort,
+            "columns": columns,
+        },
     )
 
 

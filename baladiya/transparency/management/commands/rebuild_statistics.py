@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from baladiya.transparency import rollups
+from baladiya.transparency import backlog, rollups
 
 
 class Command(BaseCommand):
@@ -16,4 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         rows = rollups.rebuild()
+        rows += backlog.rebuild()  # supervision's open backlog (open, overdue, oldest)
         self.stdout.write(f"{rows} rows rebuilt in {time.perf_counter() - started:.1f}s")
