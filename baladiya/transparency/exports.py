@@ -32,6 +32,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from baladiya.organisation.scoping import Scope
 from baladiya.plans.exports import _safe as neutralise  # THE formula-injection rule
@@ -141,14 +142,31 @@ def table(kind: str, scope: Scope, params: dict[str, Any]) -> Table:
     raise Http404
 
 
-def title(kind: str, params: dict[str, Any]) -> str:
-    """The export's name in the list and the email (active language)."""
+def title(kind: str, params: dict[str, Any], names: dict[int, str] | None = None) -> str:
+    """The export's name in the list and the email (active language). ``names``: commune
+    names already read (a list of exports reads them in one query)."""
     if kind == ExportKind.OVERDUE:
-        from baladiya.territory.models import Commune
-
-        commune = Commune.objects.filter(pk=int(params.get("commune", 0))).first()
-        return _("Overdue cases — %(commune)s") % {"commune": commune.name if commune else "?"}
+        commune_id = int(params.get("commune", 0))
+        if names is None:
+            names = commune_names([commune_id])
+        return _("Overdue cases — %(commune)s") % {"commune": names.get(commune_id, "?")}
     return _("Supervision: communes side by side")
+
+
+def commune_names(ids: Iterable[int]) -> dict[int, str]:
+    from baladiya.territory.models import Commune
+
+    return {c.pk: c.name for c in Commune.objects.filter(pk__in=set(ids))}
+
+
+def still_allowed(export: Export, scope: Scope) -> bool:
+    """Whether the requester may still see what the file holds (checked at each download)."""
+    if not supervision.may_supervise(scope):
+        return False
+    if export.kind == ExportKind.OVERDUE:
+        commune_id = int(export.params.get("commune", 0))
+        return supervision.supervised_communes(scope).filter(pk=commune_id).exists()
+    return True
 
 
 def filename(kind: str, fmt: str, params: dict[str, Any], day: datetime.date | None = None) -> str:
@@ -250,6 +268,15 @@ def enqueue(export_id: int) -> None:
         run(export_id)
 
 
+# Stored in English (the msgid) and translated when shown: the row outlives the language of
+# the moment, and the log keeps the technical detail.
+ERRORS = {
+    "refused": gettext_noop("You may no longer see this table."),
+    "crashed": gettext_noop("The export could not be prepared. Ask for it again later."),
+    "interrupted": gettext_noop("Interrupted while being prepared: ask for it again."),
+}
+
+
 def _claim(export_id: int) -> bool:
     now = timezone.now()
     return bool(
@@ -279,10 +306,10 @@ def run(export_id: int) -> str:
             )
             name = default_storage.save(stored, File(out))
     except (PermissionDenied, Http404):
-        return _fail(export, "You may no longer see this table.")
+        return _fail(export, ERRORS["refused"])
     except Exception as exc:  # a bug or a storage outage: say so, the user may ask again
         logger.exception("export %s failed", export_id)
-        return _fail(export, f"The export could not be prepared ({type(exc).__name__}).")
+        return _fail(export, ERRORS["crashed"])
     now = timezone.now()
     with transaction.atomic():
         done = Export.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
@@ -349,7 +376,7 @@ def sweep(now: datetime.datetime | None = None) -> int:
         status=ExportStatus.RUNNING, started_at__lt=now - running_timeout()
     ).update(
         status=ExportStatus.FAILED,
-        error="Interrupted while being prepared: ask for it again.",
+        error=ERRORS["interrupted"],
         finished_at=now,
     )
     if stuck:

@@ -79,8 +79,12 @@ def export_request(request: HttpRequest, scope: Scope) -> HttpResponse:
 def export_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     mine = list(Export.objects.filter(requested_by_id=request.user.pk)[:50])
     now = timezone.now()
+    names = exports.commune_names(
+        int(e.params.get("commune", 0)) for e in mine if e.kind == ExportKind.OVERDUE
+    )
     for export in mine:
-        export.title = exports.title(export.kind, export.params)  # type: ignore[attr-defined]
+        export.title = exports.title(export.kind, export.params, names)  # type: ignore[attr-defined]
+        export.error_text = _(export.error) if export.error else ""  # type: ignore[attr-defined]
         export.expired = bool(export.expires_at and export.expires_at <= now)  # type: ignore[attr-defined]
     waiting = any(e.status in (ExportStatus.PENDING, ExportStatus.RUNNING) for e in mine)
     return render(
@@ -99,7 +103,7 @@ def export_download(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse
     if (
         export is None
         or export.status != ExportStatus.READY
-        or not supervision.may_supervise(scope)
+        or not exports.still_allowed(export, scope)
     ):
         raise Http404
     if not export.file or (export.expires_at and export.expires_at <= timezone.now()):

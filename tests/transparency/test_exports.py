@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from baladiya.notifications import dispatch
+from baladiya.organisation import services
 from baladiya.notifications.models import Notification
 from baladiya.transparency import exports, tasks
 from baladiya.transparency.models import Export, ExportStatus
@@ -197,6 +198,26 @@ def test_a_right_revoked_before_the_run_leaks_nothing(client, pilots, queued):
     assert not Notification.objects.filter(kind="export_ready").exists()
 
 
+def test_a_right_revoked_after_the_run_closes_the_download(client, pilots, citizen, queued):
+    from baladiya.organisation.models import Membership
+    from baladiya.organisation.services import revoke_membership
+
+    late = _late_cases(citizen, n=1)
+    supervisor = pilots.people["supervisor_wilaya_a"]
+    export = exports.request_export(
+        user=supervisor, kind="overdue", fmt="csv", params={"commune": late[0].commune_id}
+    )
+    assert exports.run(export.pk) == ExportStatus.READY
+    client.force_login(supervisor)
+    download = _url("transparency:export-download", pk=export.pk)
+    assert client.get(download).status_code == 200
+    revoke_membership(actor=None, membership=Membership.objects.get(user=supervisor))
+    services.grant_membership(
+        actor=None, user=supervisor, structure=pilots.civil_status_a, role="agent"
+    )
+    assert client.get(download).status_code == 404
+
+
 def test_a_failure_is_shown_and_it_can_be_asked_again(client, pilots, queued, monkeypatch):
     from django.core.files.storage import default_storage
 
@@ -208,7 +229,7 @@ def test_a_failure_is_shown_and_it_can_be_asked_again(client, pilots, queued, mo
     monkeypatch.setattr(default_storage, "save", broken)
     assert exports.run(export.pk) == ExportStatus.FAILED
     export.refresh_from_db()
-    assert export.status == ExportStatus.FAILED and "OSError" in export.error
+    assert export.status == ExportStatus.FAILED and "could not be prepared" in export.error
     listing = client.get(_url("transparency:exports")).content.decode()
     assert "Failed" in listing and "could not be prepared" in listing
     assert client.get(_url("transparency:export-download", pk=export.pk)).status_code == 404
