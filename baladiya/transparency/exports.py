@@ -307,7 +307,7 @@ def run(export_id: int) -> str:
             name = default_storage.save(stored, File(out))
     except (PermissionDenied, Http404):
         return _fail(export, ERRORS["refused"])
-    except Exception as exc:  # a bug or a storage outage: say so, the user may ask again
+    except Exception:  # a bug or a storage outage: say so, the user may ask again
         logger.exception("export %s failed", export_id)
         return _fail(export, ERRORS["crashed"])
     now = timezone.now()

@@ -22,8 +22,8 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from baladiya.notifications import dispatch
-from baladiya.organisation import services
 from baladiya.notifications.models import Notification
+from baladiya.organisation import services
 from baladiya.transparency import exports, tasks
 from baladiya.transparency.models import Export, ExportStatus
 from tests.cases.helpers import make_case, simple_procedure
