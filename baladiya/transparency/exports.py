@@ -323,7 +323,9 @@ def run(export_id: int) -> str:
         if not done:  # the sweep judged us dead meanwhile: keep its verdict, drop the file
             transaction.on_commit(lambda: default_storage.delete(name))
             return "failed"
-        export.refresh_from_db()
+        # The row as just written (the requester is already loaded: no re-read).
+        export.status, export.file.name, export.row_count = ExportStatus.READY, name, count
+        export.finished_at, export.expires_at = now, now + datetime.timedelta(days=keep_days())
         _notify(export)
     return ExportStatus.READY
 
