@@ -351,6 +351,7 @@ def test_with_redis_down_the_export_waits_and_a_real_worker_prepares_it_when_it_
     broker = f"redis://127.0.0.1:{port}/0"
     settings.NOTIFICATIONS_DELIVERY = "celery"
     app.conf.broker_url = broker
+    _forget_connections(app)  # another worker test may have closed the pool
     dispatch.broker_is_back()
     supervisor = pilots.people["supervisor_wilaya_a"]
     started = time.monotonic()
@@ -419,3 +420,11 @@ def test_with_redis_down_the_export_waits_and_a_real_worker_prepares_it_when_it_
             redis.wait(timeout=10)
             app.conf.broker_url = django_settings.CELERY_BROKER_URL
             app.pool.force_close_all()
+            _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """A closed pool (or one bound to another broker) is never reused: the next publisher builds
+    a new one for the broker configured then (what Celery does after a fork)."""
+    app._pool = None
+    app.amqp._producer_pool = None
