@@ -330,6 +330,49 @@ def _supervision_overdue_url(pilots: Pilots, target: str) -> str:
         return reverse("transparency:supervision-overdue", kwargs={"pk": commune})
 
 
+# An export belongs to whoever asked for it: own and parent = the wilaya-A supervisor's,
+# other = the ministry supervisor's.
+EXPORT_OWNER = {"own": "supervisor_wilaya_a", "parent": "supervisor_wilaya_a"}
+
+
+def _export_download_url(pilots: Pilots, target: str) -> str:
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone, translation
+
+    from baladiya.transparency.models import Export
+
+    owner = pilots.people[EXPORT_OWNER.get(target, "supervisor_ministry")]
+    export = Export.objects.filter(requested_by=owner).first()
+    if export is None:
+        export = Export(
+            requested_by=owner,
+            kind="supervision",
+            format="csv",
+            status="ready",
+            finished_at=timezone.now(),
+            expires_at=timezone.now() + datetime.timedelta(days=1),
+        )
+        export.file.save("matrix.csv", ContentFile(b"Wilaya\n"), save=True)
+    with translation.override("fr"):
+        return reverse("transparency:export-download", kwargs={"pk": export.pk})
+
+
+def _export_owner(actor: str, target: str) -> int:
+    if actor == "anonymous":
+        return 302
+    if actor not in AGENTS:
+        return 403
+    return 200 if actor == EXPORT_OWNER.get(target, "supervisor_ministry") else 404
+
+
+def _supervisors_post_empty(actor: str, target: str) -> int:
+    # An empty form: supervisors get a 404 (nothing to export), other agents a 403.
+    expected = _supervisors(actor, target)
+    return 404 if expected == 200 else expected
+
+
 def _stats_url(level: str, pk: int) -> str:
     from django.utils import translation
 
@@ -506,6 +549,11 @@ ROUTES: dict[str, Route] = {
     "opendata:trivial": Route(lambda p, t: "/trivial", public),
     "transparency:supervision": Route(_url("transparency:supervision"), _supervisors),
     "transparency:supervision-overdue": Route(_supervision_overdue_url, _supervisors_of_commune),
+    "transparency:exports": Route(_url("transparency:exports"), agents_only),
+    "transparency:export-request": Route(
+        _url("transparency:export-request"), _supervisors_post_empty, method="post"
+    ),
+    "transparency:export-download": Route(_export_download_url, _export_owner),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 
@@ -37,18 +38,26 @@ def enqueue(ids: list[int], at: datetime.datetime | None = None) -> None:
             for pk in ids:
                 deliver(pk)
         return  # a later attempt: the deliver_outbox loop picks it up when due
-    global _broker_down_until
-    if time.monotonic() < _broker_down_until:
-        return
     from baladiya.notifications.tasks import deliver_notification
 
     for pk in ids:
-        try:
-            deliver_notification.apply_async(args=[pk], eta=at, retry=False)
-        except Exception as exc:  # the broker is down: the outbox keeps the message
-            _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
-            logger.warning("broker unavailable, notification %s stays in the outbox: %s", pk, exc)
-            return
+        if not submit(deliver_notification, pk, eta=at):
+            return  # the outbox keeps the rest; the flush sends them when the broker is back
+
+
+def submit(task: Any, *args: Any, eta: datetime.datetime | None = None) -> bool:
+    """Queue ``task(*args)`` on the broker, unless it refused us recently. False when the work
+    was not queued: the caller's row stays where its sweep finds it (outbox, pending export)."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        task.apply_async(args=list(args), eta=eta, retry=False)
+    except Exception as exc:  # the broker is down: the database keeps the work
+        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        logger.warning("broker unavailable, %s%s waits for the sweep: %s", task.name, args, exc)
+        return False
+    return True
 
 
 def broker_is_back() -> None:

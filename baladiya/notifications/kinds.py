@@ -38,6 +38,8 @@ PLACEHOLDERS: dict[str, str | Promise] = {
     "code": _("the one-time sign-in code"),
     "minutes": _("how long the code is valid, in minutes"),
     "item": _("the action-plan item"),
+    "export": _("the name of the export"),
+    "days": _("how many days a file is kept"),
 }
 
 _KINDS = [
@@ -221,6 +223,14 @@ _KINDS = [
         _("Action-plan item late"),
         _("Late: {item}"),
         _('Baladiya: the action-plan item "{item}" is late (due {due_date}).'),
+        for_staff=True,
+    ),
+    MessageKind(
+        "export_ready",
+        _("Export ready (staff)"),
+        _("Your export is ready: {export}"),
+        _('Baladiya: your export "{export}" is ready. Download it: {link}'),
+        _("The file is kept for {days} days; after that, ask for it again."),
         for_staff=True,
     ),
 ]

@@ -9,6 +9,7 @@ processing times (working days, waiting for the citizen excluded), their count i
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -117,3 +118,63 @@ class OpenBacklog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.kind} {self.day}: {self.cases}"
+
+
+# --- exports (supervision tables prepared in the background) -----------------------------------
+
+
+class ExportKind(models.TextChoices):
+    SUPERVISION = "supervision", _("Supervision: communes side by side")
+    OVERDUE = "overdue", _("Overdue cases of a commune")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Export(models.Model):
+    """A spreadsheet a staff member asked for, prepared by a worker (``exports.run``).
+
+    Only the requester may download it. ``params`` says what to build (sort, commune), never
+    the rows: the worker recomputes them with the requester's rights at run time. The file is
+    in the default storage (private), under an unguessable name, until ``expires_at``.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
+    )
+    kind = models.CharField(max_length=20, choices=ExportKind.choices)
+    format = models.CharField(max_length=4, choices=ExportFormat.choices)
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, default="fr")
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    file = models.FileField(max_length=255, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # "My exports", newest first; the sweep's look-ups of pending and running rows.
+            models.Index(fields=["requested_by", "-created_at"], name="export_by_requester"),
+            models.Index(fields=["status", "created_at"], name="export_by_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.format} ({self.status})"

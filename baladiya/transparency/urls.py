@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from baladiya.transparency import views
+from baladiya.transparency import views, views_exports
 
 app_name = "transparency"
 
@@ -15,5 +15,12 @@ urlpatterns = [
         "staff/supervision/commune/<int:pk>/overdue/",
         views.supervision_overdue,
         name="supervision-overdue",
+    ),
+    path("staff/exports/", views_exports.export_list, name="exports"),
+    path("staff/exports/new/", views_exports.export_request, name="export-request"),
+    path(
+        "staff/exports/<int:pk>/download/",
+        views_exports.export_download,
+        name="export-download",
     ),
 ]

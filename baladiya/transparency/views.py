@@ -8,7 +8,6 @@ only ever added at the end (documented in docs/transparency.md and on the catalo
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,7 +23,7 @@ from baladiya.organisation.views import agent_required
 from baladiya.transparency import selectors, supervision
 from baladiya.transparency.areas import LEVEL_SLUGS, area
 from baladiya.transparency.charts import monthly_bars
-from baladiya.transparency.models import SubjectKind
+from baladiya.transparency.models import ExportFormat, ExportKind, SubjectKind
 
 LICENCE = {
     "name": "Open Data Commons Open Database License (ODbL) 1.0",
@@ -181,37 +180,6 @@ def trivial(request: HttpRequest) -> HttpResponse:
 
 # --- supervision (staff) -----------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    ("wilaya", "Wilaya"),
-    ("daira", "Daïra"),
-    ("commune", "Commune"),
-    ("received", "Received (12 months)"),
-    ("decided", "Decided (12 months)"),
-    ("open", "Open now"),
-    ("overdue", "Overdue now"),
-    ("backlog_days", "Oldest open case (days)"),
-    ("within_deadline_pct", "Decided within the deadline (%)"),
-    ("satisfaction", "Satisfaction (with concerns)"),
-)
-
-
-def _export_values(rows: Sequence[supervision.CommuneRow]) -> list[list[object]]:
-    return [
-        [
-            r.wilaya_name,
-            r.daira_name,
-            r.name,
-            r.received,
-            r.decided,
-            r.open,
-            r.overdue,
-            r.backlog_days,
-            r.within_deadline_pct,
-            r.satisfaction,
-        ]
-        for r in rows
-    ]
-
 
 @require_GET
 @agent_required
@@ -221,22 +189,14 @@ def supervision_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     rows = supervision.rows(scope, sort=sort)
     export = request.GET.get("format", "")
-    if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="supervision.csv"'
-        writer = csv.writer(response)
-        writer.writerow([label for _key, label in EXPORT_COLUMNS])
-        writer.writerows(_export_values(rows))
-        return response
-    if export == "xlsx":
-        from baladiya.transparency.exports import xlsx
+    if export in ExportFormat.values:
+        from baladiya.transparency import views_exports
 
-        response = HttpResponse(
-            xlsx([label for _key, label in EXPORT_COLUMNS], _export_values(rows)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        # Small tables are downloaded at once; a wilaya's or the nation's is prepared by a
+        # worker (the rows are already computed here: counting them costs nothing).
+        return views_exports.export_or_offer(
+            request, scope, kind=ExportKind.SUPERVISION, fmt=export, params={"sort": sort}
         )
-        response["Content-Disposition"] = 'attachment; filename="supervision.xlsx"'
-        return response
     columns = [
         ("name", _("Commune")),
         ("received", _("Received (12 months)")),
@@ -271,6 +231,13 @@ def supervision_overdue(request: HttpRequest, scope: Scope, pk: int) -> HttpResp
     commune = supervision.supervised_communes(scope).filter(pk=pk).first()
     if commune is None:
         raise Http404
+    export = request.GET.get("format", "")
+    if export in ExportFormat.values:
+        from baladiya.transparency import views_exports
+
+        return views_exports.export_or_offer(
+            request, scope, kind=ExportKind.OVERDUE, fmt=export, params={"commune": pk}
+        )
     page = Paginator(supervision.overdue_cases(scope, pk), 50).get_page(request.GET.get("page"))
     return render(
         request, "transparency/supervision_overdue.html", {"commune": commune, "page": page}

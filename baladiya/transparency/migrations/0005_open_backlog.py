@@ -24,7 +24,7 @@ def _drop_commune_totals_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('transparency', '0003_monthlystat_by_month'),
+        ('transparency', '0004_export'),
     ]
 
     operations = [

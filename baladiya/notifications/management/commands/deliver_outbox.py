@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from baladiya.notifications.services import deliver_due, sweep
+from baladiya.transparency.exports import sweep as sweep_exports
 
 
 class Command(BaseCommand):
@@ -25,6 +26,8 @@ class Command(BaseCommand):
                 last_sweep = time.monotonic()
                 if written:
                     self.stdout.write(f"{written} reminder(s) written")
+            # Exports wait in their own table; without a broker this loop is their worker too.
+            sweep_exports()
             sent = deliver_due()
             if sent:
                 self.stdout.write(f"{sent} notification(s) attempted")
