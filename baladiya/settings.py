@@ -334,6 +334,10 @@ PLANS_AT_RISK_GAP = env.int("PLANS_AT_RISK_GAP", default=20)  # points behind ex
 PLANS_STALE_DAYS = env.int("PLANS_STALE_DAYS", default=30)  # no update for more days: at risk
 PLANS_DUE_SOON_DAYS = env.int("PLANS_DUE_SOON_DAYS", default=30)  # supervisors' "due soon"
 PLANS_REMINDER_DAYS = env.int("PLANS_REMINDER_DAYS", default=14)  # owners' reminders window
+# Supervision exports (transparency.exports): larger tables are prepared in the background.
+EXPORTS_INLINE_MAX_ROWS = env.int("EXPORTS_INLINE_MAX_ROWS", default=200)
+EXPORTS_KEEP_DAYS = env.int("EXPORTS_KEEP_DAYS", default=7)
+EXPORTS_RUNNING_TIMEOUT_MINUTES = env.int("EXPORTS_RUNNING_TIMEOUT_MINUTES", default=30)
 # Concerns: the map's tile server (any XYZ template; the forms work without the map) and where
 # the category suggestion model is stored (trained by `manage.py train_concern_model`).
 BALADIYA_MAP_TILE_URL = env(
