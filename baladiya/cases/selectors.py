@@ -265,6 +265,8 @@ def inbox_page(
     rows = fetch((number - 1) * INBOX_PAGE_SIZE)
     if rows:
         counts = [_bounded(getattr(rows[0], f"_count_{i}")) for i in range(len(counted))]
+    elif number == 1:  # nothing matches: only the tabs are left to count
+        counts = bounded_counts(*counted[:2]) + [BoundedCount(0, False)] * (len(counted) - 2)
     else:
         counts = bounded_counts(*counted)
     total = counts[2] if len(counts) == 3 else counts[0 if tab == Tab.MINE else 1]
