@@ -193,3 +193,11 @@ def test_the_agent_claims_and_receives_several_cases_from_the_inbox(pilots, citi
     }
     html = desk.get("/fr/staff/cases/?tab=mine").content.decode()
     assert all(c.reference in html for c in cases)
+
+
+def test_agents_find_a_case_by_a_piece_of_its_reference_or_by_name(pilots, citizen):
+    case = make_case(simple_procedure(), ons_code="0301", applicant=citizen)
+    scope = Scope.of(pilots.people["agent_a"])
+    for text in (case.reference[4:11], "Khelifi", "amina"):
+        page = selectors.inbox_page(scope, tab=selectors.Tab.ALL, search=text)
+        assert [c.pk for c in page.object_list] == [case.pk], text
