@@ -217,8 +217,9 @@ def inbox_page(
     The page's rows (one more fetched, to know whether a next page exists) carry the bounded
     counts as uncorrelated subqueries, which the database evaluates once per statement: on a
     loaded server each round trip costs more than the counting. An empty page falls back to a
-    second query for the counts. Each queryset is built with a single ``filter()``: building
-    and compiling querysets, not the database, was most of this page's time.
+    second query for the counts. The filters are combined as ``Q`` objects and applied in few
+    ``filter()`` calls: building and compiling querysets, not the database, was most of this
+    page's time.
     """
     open_cases = Case.objects.filter(_procedures_q(scope), status__in=OPEN_STATUSES)
     mine = open_cases.filter(assignee_id=scope.user.pk)
