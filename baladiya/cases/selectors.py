@@ -9,8 +9,20 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as When_
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +34,31 @@ from baladiya.organisation.scoping import Permission, Scope
 
 CASE_VIAS = ("handling_structure", "owner_structure")
 DUE_SOON_WORKING_DAYS = 3
+INBOX_PAGE_SIZE = 25
+# Counting stops here: an exact COUNT(*) reads every matching row (a busy commune's "All" tab is
+# 100,000 cases at national scale), and "1000+" tells an agent as much as the exact figure.
+COUNT_CAP = 1000
+# Only what an inbox row shows: the answers and the search text are large and never displayed.
+INBOX_FIELDS = (
+    "id",
+    "reference",
+    "status",
+    "due_date",
+    "applicant_name",
+    "procedure__id",
+    "procedure__name_fr",
+    "procedure__name_ar",
+    "procedure__name_en",
+    "procedure__name_kab",
+    "assignee__id",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
+# Overdue first, then by due date; the primary key makes pages stable.
+INBOX_ORDER = ("-is_overdue", "due_date", "submitted_at", "pk")
 
 
 class Tab:
@@ -43,21 +80,26 @@ def visible_cases(scope: Scope) -> QuerySet[Case]:
 
 
 def with_deadline_flags(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.annotate(**deadline_flags())
+
+
+def deadline_flags() -> dict[str, When_]:
+    """``is_overdue`` and ``is_due_soon`` as expressions, for ``annotate()``."""
     now = today()
     soon = calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
     running = Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW])
-    return qs.annotate(
-        is_overdue=When_(
+    return {
+        "is_overdue": When_(
             When(running & Q(due_date__lt=now), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
-        is_due_soon=When_(
+        "is_due_soon": When_(
             When(running & Q(due_date__gte=now, due_date__lte=soon), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
-    )
+    }
 
 
 def inbox(
@@ -68,31 +110,207 @@ def inbox(
     procedure_id: int | None = None,
     search: str = "",
 ) -> QuerySet[Case]:
-    """An agent's inbox, overdue first. A constant number of queries whatever its size.
+    """An agent's inbox, overdue first, as a queryset (the API paginates it).
 
     Procedures only: concerns have their own inbox (``concerns.selectors.concern_inbox``).
+    The web inbox reads :func:`inbox_page`, which counts and fetches a page in one query.
     """
-    qs = visible_cases(scope).filter(kind=Kind.PROCEDURE)
-    if tab == Tab.MINE:
-        qs = qs.filter(assignee_id=scope.user.pk, status__in=OPEN_STATUSES)
-    elif tab == Tab.UNASSIGNED:
-        qs = qs.filter(assignee__isnull=True, status__in=OPEN_STATUSES)
-    elif tab == Tab.WAITING:
-        pending_opinion = OpinionRequest.objects.filter(
-            case=OuterRef("pk"), answered_at__isnull=True
-        )
-        qs = qs.filter(Q(status=Status.WAITING_CITIZEN) | Exists(pending_opinion))
-    if status:
-        qs = qs.filter(status=status)
-    if procedure_id:
-        qs = qs.filter(procedure_id=procedure_id)
+    qs = Case.objects.filter(_inbox_q(scope, tab=tab, status=status, procedure_id=procedure_id))
     if search:
         qs = search_cases(qs, search)
     return (
         with_deadline_flags(qs)
         .select_related("procedure", "handling_structure", "assignee", "commune")
-        .order_by("-is_overdue", "due_date", "submitted_at", "pk")
+        .order_by(*INBOX_ORDER)
     )
+
+
+def _procedures_q(scope: Scope) -> Q:
+    """Procedure cases the agent may see (drafts are the citizen's alone)."""
+    return (
+        ~Q(status=Status.DRAFT)
+        & Q(kind=Kind.PROCEDURE)
+        & scope.any_q(Permission.VIEW_CASE, CASE_VIAS)
+    )
+
+
+def _inbox_q(scope: Scope, *, tab: str, status: str, procedure_id: int | None) -> Q:
+    q = _procedures_q(scope)
+    # Every tab but "All" holds open cases only: bounded by the open workload, not by the
+    # years of history behind it (a case closed with an opinion unanswered waits on nobody).
+    if tab != Tab.ALL:
+        q &= Q(status__in=OPEN_STATUSES)
+    if tab == Tab.MINE:
+        q &= Q(assignee_id=scope.user.pk)
+    elif tab == Tab.UNASSIGNED:
+        q &= Q(assignee__isnull=True)
+    elif tab == Tab.WAITING:
+        pending_opinion = OpinionRequest.objects.filter(
+            case=OuterRef("pk"), answered_at__isnull=True
+        )
+        q &= Q(status=Status.WAITING_CITIZEN) | Q(Exists(pending_opinion))
+    if status:
+        q &= Q(status=status)
+    if procedure_id:
+        q &= Q(procedure_id=procedure_id)
+    return q
+
+
+@dataclass(frozen=True)
+class BoundedCount:
+    """A count that stops at :data:`COUNT_CAP`: ``capped`` means "at least ``value``"."""
+
+    value: int
+    capped: bool
+
+    def __str__(self) -> str:
+        return f"{self.value}+" if self.capped else str(self.value)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of an inbox, with the bounded counts the page shows (same shape as a Django
+    ``Page`` for the pagination links, without its exact ``COUNT(*)``)."""
+
+    object_list: list[Case]
+    number: int
+    count: BoundedCount  # the cases matching the tab and filters
+    tab_counts: dict[str, BoundedCount]  # "mine" and "unassigned", whatever the filters
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> str:
+        """The last page's number, or "40+" when the count is capped."""
+        pages = max(1, -(-self.count.value // INBOX_PAGE_SIZE))
+        return f"{pages}+" if self.count.capped else str(pages)
+
+    @property
+    def paginator(self) -> InboxPage:
+        # core/pagination.html reads page.paginator.num_pages.
+        return self
+
+
+def inbox_page(
+    scope: Scope,
+    *,
+    tab: str = Tab.MINE,
+    status: str = "",
+    procedure_id: int | None = None,
+    search: str = "",
+    page: str | int | None = None,
+) -> InboxPage:
+    """A page of the inbox in one query whatever the number of cases.
+
+    The page's rows (one more fetched, to know whether a next page exists) carry the bounded
+    counts as uncorrelated subqueries, which the database evaluates once per statement: on a
+    loaded server each round trip costs more than the counting. An empty page falls back to a
+    second query for the counts. The filters are combined as ``Q`` objects and applied in few
+    ``filter()`` calls: building and compiling querysets, not the database, was most of this
+    page's time.
+    """
+    open_cases = Case.objects.filter(_procedures_q(scope), status__in=OPEN_STATUSES)
+    mine = open_cases.filter(assignee_id=scope.user.pk)
+    unassigned = open_cases.filter(assignee__isnull=True)
+    if tab == Tab.MINE:
+        filtered = mine
+    elif tab == Tab.UNASSIGNED:
+        filtered = unassigned
+    else:
+        filtered = Case.objects.filter(_inbox_q(scope, tab=tab, status="", procedure_id=None))
+    if status:
+        filtered = filtered.filter(status=status)
+    if procedure_id:
+        filtered = filtered.filter(procedure_id=procedure_id)
+    if search:
+        filtered = search_cases(filtered, search)
+    counted = [mine, unassigned, filtered]
+    if not (search or status or procedure_id) and tab in (Tab.MINE, Tab.UNASSIGNED):
+        counted.pop()  # the tab's own count is the page's: counted once
+    subqueries = {  # SQL compiled by Django from querysets, every value a bound parameter
+        f"_count_{i}": RawSQL(*_bounded_count_sql(qs), output_field=IntegerField())  # noqa: S611
+        for i, qs in enumerate(counted)
+    }
+    flags = deadline_flags()
+
+    def fetch(start: int) -> list[Case]:
+        window = slice(start, start + INBOX_PAGE_SIZE + 1)
+        if tab == Tab.ALL:
+            # Sort the narrow rows first, then join and read the page's only: joining every
+            # case of the structure's history before the sort made "All" cost that history.
+            ids = filtered.annotate(**flags).order_by(*INBOX_ORDER).values("pk")[window]
+            rows, window = Case.objects.filter(pk__in=ids), slice(None)
+        else:
+            rows = filtered
+        listing = (
+            rows.annotate(**flags, **subqueries)
+            .select_related("procedure", "assignee")
+            .only(*INBOX_FIELDS)
+            .order_by(*INBOX_ORDER)
+        )
+        return list(listing[window])
+
+    number = int(str(page)) if str(page or "").isdigit() and int(str(page)) > 0 else 1
+    rows = fetch((number - 1) * INBOX_PAGE_SIZE)
+    if rows:
+        counts = [_bounded(getattr(rows[0], f"_count_{i}")) for i in range(len(counted))]
+    elif number == 1:  # nothing matches: only the tabs are left to count
+        counts = bounded_counts(*counted[:2]) + [BoundedCount(0, False)] * (len(counted) - 2)
+    else:
+        counts = bounded_counts(*counted)
+    total = counts[2] if len(counts) == 3 else counts[0 if tab == Tab.MINE else 1]
+    last = max(1, -(-total.value // INBOX_PAGE_SIZE))
+    if not rows and number > last:  # past the end, like Paginator.get_page: the last page
+        number = last
+        rows = fetch((number - 1) * INBOX_PAGE_SIZE)
+    return InboxPage(
+        object_list=rows[:INBOX_PAGE_SIZE],
+        number=number,
+        count=total,
+        tab_counts={Tab.MINE: counts[0], Tab.UNASSIGNED: counts[1]},
+        has_next=len(rows) > INBOX_PAGE_SIZE,
+    )
+
+
+def _bounded_count_sql(qs: QuerySet[Case]) -> tuple[str, tuple]:
+    inner = qs.order_by().values("pk")[: COUNT_CAP + 1]
+    try:
+        sql, params = inner.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # a scope that reaches no structure: nothing to count
+        return "SELECT 0", ()
+    return f"SELECT COUNT(*) FROM ({sql}) bounded", tuple(params)  # noqa: S608 - compiled
+
+
+def _bounded(value: int) -> BoundedCount:
+    return BoundedCount(min(value, COUNT_CAP), value > COUNT_CAP)
+
+
+def bounded_counts(*querysets: QuerySet[Case]) -> list[BoundedCount]:
+    """Each queryset's size up to :data:`COUNT_CAP`, all in one round trip.
+
+    ``SELECT COUNT(*) FROM (… LIMIT cap+1)`` stops reading at the cap, where ``COUNT(*)`` or
+    ``Paginator.count`` would read every matching row.
+    """
+    parts = [_bounded_count_sql(qs) for qs in querysets]
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"({sql})" for sql, _ in parts),
+            [p for _, params in parts for p in params],
+        )
+        values = cursor.fetchone()
+    return [_bounded(v) for v in values]
 
 
 def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -104,11 +322,15 @@ def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     if settings.USING_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
+        # The same expression as the GIN index of migration 0003: the search reads the index
+        # instead of computing the vector of every visible case.
         vector = SearchVector("search_text", config="simple")
-        return qs.annotate(_sv=vector).filter(
-            Q(_sv=SearchQuery(text, config="simple", search_type="websearch"))
-            | Q(reference__icontains=text)
-        )
+        matches = Q(_sv=SearchQuery(text, config="simple", search_type="websearch"))
+        if any(c.isdigit() or c == "-" for c in text):
+            # A piece of a reference ("26-A7K"): references hold digits and dashes. Matching it
+            # reads every visible case, so words alone (a name) keep to the index.
+            matches |= Q(reference__icontains=text)
+        return qs.annotate(_sv=vector).filter(matches)
     return qs.filter(Q(search_text__icontains=text) | Q(reference__icontains=text))
 
 

@@ -1,0 +1,203 @@
+"""The agent's inbox as agents use it: tabs, filters, pages and bounded counts, at any size."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from baladiya.cases import selectors, services
+from baladiya.cases.models import Case
+from baladiya.cases.workflow import Status
+from baladiya.organisation.scoping import Scope
+from tests.cases.helpers import make_case, simple_procedure
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen():
+    return UserFactory(username="amina-inbox", phone="+213661234567")
+
+
+@pytest.fixture
+def desk(pilots) -> Client:
+    client = Client()
+    client.force_login(pilots.people["agent_a"])
+    return client
+
+
+def page_queries(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_unassigned_tab_costs_the_same_queries_for_three_or_thirty_cases(pilots, citizen, desk):
+    procedure = simple_procedure()
+    for _ in range(3):
+        make_case(procedure, ons_code="0301", applicant=citizen)
+    url = "/fr/staff/cases/?tab=unassigned"
+    desk.get(url)  # the session and the language cookie settle
+    few = page_queries(desk, url)
+    for _ in range(27):
+        make_case(procedure, ons_code="0301", applicant=citizen)
+    many = page_queries(desk, url)
+    # Session, user, grants, the procedures of the filter, and the page with its counts.
+    assert len(many) == len(few) <= 5, "\n".join(many)
+    assert not any("COUNT(*) AS" in sql for sql in many), "no unbounded paginator count"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["tab=mine", "tab=waiting", "tab=all", "tab=all&status=submitted", "tab=all&q=Khelifi"],
+)
+def test_every_tab_and_filter_costs_a_bounded_number_of_queries(pilots, citizen, desk, query):
+    procedure = simple_procedure()
+    for _ in range(4):
+        make_case(procedure, ons_code="0301", applicant=citizen)
+    url = f"/fr/staff/cases/?{query}"
+    desk.get(url)
+    few = page_queries(desk, url)
+    for _ in range(8):
+        make_case(procedure, ons_code="0301", applicant=citizen)
+    assert len(page_queries(desk, url)) == len(few) <= 6
+
+
+def test_the_agent_sees_overdue_first_and_the_counts_of_each_tab(pilots, citizen, desk):
+    procedure = simple_procedure(legal_deadline_days=2)
+    with time_machine.travel(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)):
+        late = make_case(procedure, ons_code="0301", applicant=citizen)
+    fresh = [make_case(procedure, ons_code="0301", applicant=citizen) for _ in range(2)]
+    agent = pilots.people["agent_a"]
+    services.assign(case=fresh[0], actor=agent, assignee=agent)
+
+    page = selectors.inbox_page(Scope.of(agent), tab=selectors.Tab.UNASSIGNED)
+    assert [c.pk for c in page.object_list] == [late.pk, fresh[1].pk]
+    assert page.object_list[0].is_overdue
+    assert (str(page.count), str(page.tab_counts["mine"]), str(page.tab_counts["unassigned"])) == (
+        "2",
+        "1",
+        "2",
+    )
+
+    html = desk.get("/fr/staff/cases/?tab=unassigned").content.decode()
+    assert html.index(late.reference) < html.index(fresh[1].reference)
+    assert fresh[0].reference not in html
+    assert f'href="/fr/staff/cases/{late.pk}/"' in html
+    assert 'class="overdue"' in html and "(1)" in html and "(2)" in html
+    english = desk.get("/en/staff/cases/?tab=unassigned").content.decode()
+    assert f'aria-label="Select {late.reference}"' in english and "Overdue" in english
+
+
+def test_counts_stop_at_the_cap_and_the_pages_still_lead_to_every_case(
+    pilots, citizen, desk, monkeypatch
+):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "INBOX_PAGE_SIZE", 2)
+    procedure = simple_procedure()
+    cases = [make_case(procedure, ons_code="0301", applicant=citizen) for _ in range(5)]
+    scope = Scope.of(pilots.people["agent_a"])
+
+    first = selectors.inbox_page(scope, tab=selectors.Tab.ALL)
+    assert first.count.capped and str(first.count) == "3+"
+    assert first.has_next and not first.has_previous and first.paginator.num_pages == "2+"
+    seen = [c.pk for c in first.object_list]
+    number = 1
+    while True:
+        number += 1
+        page = selectors.inbox_page(scope, tab=selectors.Tab.ALL, page=number)
+        seen += [c.pk for c in page.object_list]
+        if not page.has_next:
+            break
+    assert sorted(seen) == sorted(c.pk for c in cases) and number == 3
+
+    html = desk.get("/en/staff/cases/?tab=all").content.decode()
+    assert "More than 3 cases" in html and "Page 1 of 2+" in html and 'rel="next"' in html
+
+
+def test_a_page_past_the_end_shows_the_last_page(pilots, citizen, desk, monkeypatch):
+    monkeypatch.setattr(selectors, "INBOX_PAGE_SIZE", 2)
+    procedure = simple_procedure()
+    cases = [make_case(procedure, ons_code="0301", applicant=citizen) for _ in range(3)]
+    scope = Scope.of(pilots.people["agent_a"])
+    page = selectors.inbox_page(scope, tab=selectors.Tab.ALL, page=99)
+    assert page.number == 2 and [c.pk for c in page.object_list] == [cases[2].pk]
+    assert selectors.inbox_page(scope, tab=selectors.Tab.ALL, page="x").number == 1
+    assert desk.get("/fr/staff/cases/?tab=all&page=99").status_code == 200
+
+
+def test_filters_and_search_narrow_the_list_and_its_count(pilots, citizen, desk):
+    procedure = simple_procedure()
+    other = simple_procedure(slug="autre-test")
+    case = make_case(procedure, ons_code="0301", applicant=citizen)
+    other_case = make_case(other, ons_code="0301", applicant=citizen)
+    agent = pilots.people["agent_a"]
+    services.fire(case=other_case, name="receive", actor=agent)
+    scope = Scope.of(agent)
+
+    by_procedure = selectors.inbox_page(scope, tab=selectors.Tab.ALL, procedure_id=other.pk)
+    assert [c.pk for c in by_procedure.object_list] == [other_case.pk]
+    by_status = selectors.inbox_page(scope, tab=selectors.Tab.ALL, status=Status.SUBMITTED)
+    assert [c.pk for c in by_status.object_list] == [case.pk] and str(by_status.count) == "1"
+    found = selectors.inbox_page(scope, tab=selectors.Tab.ALL, search=case.reference.lower())
+    assert [c.pk for c in found.object_list] == [case.pk]
+    assert not selectors.inbox_page(scope, tab=selectors.Tab.ALL, search="Benali").object_list
+    # The tab counts do not depend on the filters.
+    assert str(found.tab_counts["unassigned"]) == "2"
+    assert desk.get(f"/fr/staff/cases/?tab=all&q={case.reference}").status_code == 200
+
+
+def test_waiting_holds_open_cases_waiting_on_the_citizen(pilots, citizen):
+    procedure = simple_procedure()
+    waiting = make_case(procedure, ons_code="0301", applicant=citizen)
+    make_case(procedure, ons_code="0301", applicant=citizen)
+    agent = pilots.people["agent_a"]
+    for step in ("receive", "start_review"):
+        services.fire(case=waiting, name=step, actor=agent)
+    services.fire(case=waiting, name="request_correction", actor=agent, reason="Copie lisible")
+    page = selectors.inbox_page(Scope.of(agent), tab=selectors.Tab.WAITING)
+    assert [c.pk for c in page.object_list] == [waiting.pk]
+
+
+def test_another_communes_agent_sees_nothing_and_counts_nothing(pilots, citizen):
+    make_case(simple_procedure(), ons_code="0301", applicant=citizen)
+    page = selectors.inbox_page(Scope.of(pilots.people["agent_b"]), tab=selectors.Tab.ALL)
+    assert not page.object_list and str(page.count) == "0"
+    assert str(page.tab_counts["unassigned"]) == "0"
+
+
+def test_an_account_without_any_grant_gets_an_empty_inbox():
+    scope = Scope.of(UserFactory(username="nobody-inbox"))
+    page = selectors.inbox_page(scope, tab=selectors.Tab.ALL)
+    assert not page.object_list and str(page.count) == "0"
+
+
+def test_the_agent_claims_and_receives_several_cases_from_the_inbox(pilots, citizen, desk):
+    procedure = simple_procedure()
+    cases = [make_case(procedure, ons_code="0301", applicant=citizen) for _ in range(2)]
+    ids = [str(c.pk) for c in cases]
+    url = "/fr/staff/cases/?tab=unassigned"
+    claimed = desk.post("/fr/staff/cases/bulk/", {"action": "claim", "case": ids, "next": url})
+    assert claimed["Location"] == url
+    desk.post("/fr/staff/cases/bulk/", {"action": "receive", "case": ids})
+    agent = pilots.people["agent_a"]
+    assert set(Case.objects.filter(pk__in=ids).values_list("assignee", "status")) == {
+        (agent.pk, Status.RECEIVED)
+    }
+    html = desk.get("/fr/staff/cases/?tab=mine").content.decode()
+    assert all(c.reference in html for c in cases)
+
+
+def test_agents_find_a_case_by_a_piece_of_its_reference_or_by_name(pilots, citizen):
+    case = make_case(simple_procedure(), ons_code="0301", applicant=citizen)
+    scope = Scope.of(pilots.people["agent_a"])
+    for text in (case.reference[4:11], "Khelifi", "amina"):
+        page = selectors.inbox_page(scope, tab=selectors.Tab.ALL, search=text)
+        assert [c.pk for c in page.object_list] == [case.pk], text
