@@ -13,9 +13,22 @@ from django.utils.translation import gettext as _
 WIDTH, HEIGHT, PAD, AXIS = 720, 240, 8, 28
 
 
-def monthly_bars(months: list[dict[str, object]], *, chart_id: str, title: str) -> SafeString:
+CASE_BARS = ("received", "decided")
+CONCERN_BARS = ("concerns_received", "concerns_resolved")
+
+
+def monthly_bars(
+    months: list[dict[str, object]],
+    *,
+    chart_id: str,
+    title: str,
+    bars: tuple[str, str] = CASE_BARS,
+    description: str = "",
+) -> SafeString:
+    """Two bars a month (dark, light) for the columns ``bars`` of ``months``, the last 24."""
+    dark, light = bars
     values = [
-        (str(m["month"]), m["received"] or 0, m["decided"] or 0)  # None (suppressed) draws nothing
+        (str(m["month"]), m.get(dark) or 0, m.get(light) or 0)  # None (suppressed) draws nothing
         for m in months[-24:]
     ]
     top = max([max(int(r), int(d)) for _m, r, d in values] + [1])  # type: ignore[call-overload]
@@ -50,9 +63,12 @@ def monthly_bars(months: list[dict[str, object]], *, chart_id: str, title: str) 
             if i % 3 == 0
         ),
     )
-    description = _(
-        "Bars: cases received (dark) and decided (light) each month, up to %(top)s a month. "
-        "The table below gives the same numbers."
+    description = (
+        description
+        or _(
+            "Bars: cases received (dark) and decided (light) each month, up to %(top)s a month. "
+            "The table below gives the same numbers."
+        )
     ) % {"top": top}
     return format_html(
         '<svg class="stat-chart" width="100%" viewBox="0 0 {w} {h}" role="img" direction="ltr" '

@@ -46,11 +46,16 @@ class Period:
     with_deadline: int = 0
     within_deadline: int = 0
     reopened: int = 0
+    # Concerns only (rows of a concern category or of all concerns).
+    resolved: int = 0
+    rated: int = 0
+    score_sum: int = 0
+    solved: int = 0
     open: int = 0
     histogram: dict[int, int] = field(default_factory=dict)
 
     def add(self, other: Period) -> None:
-        for name in COUNTERS:
+        for name in ROW_COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for days, n in other.histogram.items():
             self.histogram[days] = self.histogram.get(days, 0) + n
@@ -72,6 +77,26 @@ class Period:
             "within_deadline_pct": suppression.share(self.within_deadline, self.with_deadline),
         }
 
+    @property
+    def satisfaction(self) -> float | None:
+        """Mean rating (1–5, one decimal), withheld under 5 ratings."""
+        if self.rated < suppression.THRESHOLD:
+            return None
+        return round(self.score_sum / self.rated, 1)
+
+    def public_concerns(self) -> dict[str, object]:
+        """The publishable concern figures; ``solved_pct`` is the share of ratings saying
+        "solved"; the mean rating and that share are withheld under 5 ratings."""
+        return {
+            "month": self.month.strftime("%Y-%m") if self.month else "",
+            "concerns_received": suppression.count(self.received),
+            "concerns_resolved": suppression.count(self.resolved),
+            "concerns_reopened": suppression.count(self.reopened),
+            "concerns_rated": suppression.count(self.rated),
+            "satisfaction": self.satisfaction,
+            "solved_pct": suppression.share(self.solved, self.rated),
+        }
+
 
 COUNTERS = (
     "received",
@@ -82,6 +107,16 @@ COUNTERS = (
     "with_deadline",
     "within_deadline",
     "reopened",
+)
+CONCERN_COUNTERS = ("resolved", "rated", "score_sum", "solved")
+ROW_COUNTERS = (*COUNTERS, *CONCERN_COUNTERS)
+CONCERN_COLUMNS = (
+    "concerns_received",
+    "concerns_resolved",
+    "concerns_reopened",
+    "concerns_rated",
+    "satisfaction",
+    "solved_pct",
 )
 COLUMNS = (
     "month",
@@ -104,13 +139,13 @@ def raw_series(
     """Months in order with their raw figures and the open count at each month's end. 1 query."""
     rows = MonthlyStat.objects.filter(
         level=level, area_id=area_id, subject_kind=subject_kind, subject_id=subject_id
-    ).values_list("month", "days", *COUNTERS)
+    ).values_list("month", "days", *ROW_COUNTERS)
     months: dict[datetime.date, Period] = {}
     for month, days, *counters in rows:
         period = months.setdefault(month, Period(month))
         if days == TOTALS:
-            for name, value in zip(COUNTERS, counters, strict=True):
-                setattr(period, name, value)
+            for name, value in zip(ROW_COUNTERS, counters, strict=True):
+                setattr(period, name, value or 0)  # concern counters are NULL on procedures
         else:
             period.histogram[days] = period.histogram.get(days, 0) + counters[1]
     running = 0
@@ -145,6 +180,21 @@ def public_series(
     return found
 
 
+def public_concern_series(level: int, area_id: int, category_id: int = 0) -> dict[str, object]:
+    """The concern figures of an area (one category, or all concerns), suppressed, cached."""
+    kind = SubjectKind.CONCERN_CATEGORY if category_id else SubjectKind.ALL_CONCERNS
+    key = f"transparency:concerns:{level}:{area_id}:{category_id}"
+    found = cache.get(key)
+    if found is None:
+        periods = raw_series(level, area_id, kind, category_id)
+        found = {
+            "months": [p.public_concerns() for p in periods],
+            "summary": summary(periods).public_concerns(),
+        }
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def updated_at() -> datetime.datetime | None:
     """When the statistics last changed: every change touches a national row."""
     return MonthlyStat.objects.filter(level=Level.NATION).aggregate(at=Max("updated_at"))["at"]
@@ -159,13 +209,13 @@ def by_area(
     """Whole-span figures of several areas side by side (supervision). One query."""
     rows = MonthlyStat.objects.filter(
         level=level, area_id__in=area_ids, subject_kind=subject_kind, subject_id=subject_id
-    ).values_list("area_id", "month", "days", *COUNTERS)
+    ).values_list("area_id", "month", "days", *ROW_COUNTERS)
     periods: dict[int, Period] = defaultdict(lambda: Period(None))
     for area_id, _month, days, *counters in rows:
         period = periods[area_id]
         if days == TOTALS:
-            for name, value in zip(COUNTERS, counters, strict=True):
-                setattr(period, name, getattr(period, name) + value)
+            for name, value in zip(ROW_COUNTERS, counters, strict=True):
+                setattr(period, name, getattr(period, name) + (value or 0))
         else:
             period.histogram[days] = period.histogram.get(days, 0) + counters[1]
     for period in periods.values():

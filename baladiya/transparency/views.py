@@ -22,7 +22,7 @@ from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required
 from baladiya.transparency import selectors, supervision
 from baladiya.transparency.areas import LEVEL_SLUGS, area
-from baladiya.transparency.charts import monthly_bars
+from baladiya.transparency.charts import CONCERN_BARS, monthly_bars
 from baladiya.transparency.models import SubjectKind
 
 LICENCE = {
@@ -41,6 +41,8 @@ TABLE_CELLS = (
     "median_days",
     "p90_days",
 )
+# Concern cells of the same table (counts: "<5" when withheld; satisfaction and share: "—").
+CONCERN_CELLS = ("concerns_received", "concerns_resolved", "concerns_reopened")
 
 
 def _subject(request: HttpRequest) -> tuple[str, int]:
@@ -50,11 +52,46 @@ def _subject(request: HttpRequest) -> tuple[str, int]:
     return SubjectKind.ALL, 0
 
 
+def _category(request: HttpRequest) -> int:
+    """The concern category asked for (0: all concerns)."""
+    raw = request.GET.get("category", "")
+    return int(raw) if raw.isdigit() else 0
+
+
+def _merge(
+    cases: list[dict[str, object]], concerns: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """One row a month, oldest first: case figures then concern figures (None when absent,
+    which is published as "fewer than 5", true of an absent month too)."""
+    empty_cases = dict.fromkeys(selectors.COLUMNS[1:])
+    empty_concerns = dict.fromkeys(selectors.CONCERN_COLUMNS)
+    by_month: dict[str, dict[str, object]] = {}
+    have_cases = {str(row["month"]) for row in cases}
+    for row in cases:
+        by_month[str(row["month"])] = {**row, **empty_concerns}
+    for row in concerns:
+        month = str(row["month"])
+        by_month[month] = {**by_month.get(month, {"month": month, **empty_cases}), **row}
+    merged = [by_month[m] for m in sorted(by_month)]
+    # A month with concerns but no case event: the cases still open are those of the month
+    # before (an empty "open" cell would wrongly say "fewer than 5").
+    last_open: object = None
+    for row in merged:
+        if row["month"] in have_cases:
+            last_open = row["open"]
+        else:
+            row["open"] = last_open
+    return merged
+
+
 @cache_page(selectors.CACHE_SECONDS)
 @require_GET
 def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> HttpResponse:
+    from baladiya.concerns.models import Category
+
     where = area(level, pk)
     subject_kind, subject_id = _subject(request)
+    category_id = _category(request)
     procedures = list(
         Procedure.objects.filter(is_published=True)
         .order_by("order", "slug")
@@ -63,9 +100,32 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
     current = next((p for p in procedures if p.pk == subject_id), None)
     if subject_id and current is None:
         raise Http404
+    categories = list(
+        Category.objects.filter(is_active=True)
+        .order_by("position", "code")
+        .only("pk", "code", "name_fr", "name_ar", "name_en", "name_kab")
+    )
+    current_category = next((c for c in categories if c.pk == category_id), None)
+    if category_id and current_category is None:
+        raise Http404
     series = selectors.public_series(where.level, where.pk, subject_kind, subject_id)
+    concerns = selectors.public_concern_series(where.level, where.pk, category_id)
+    months = _merge(series["months"], concerns["months"])  # type: ignore[arg-type]
     title = _("Cases received and decided each month — %(area)s") % {"area": where.name}
+    concerns_title = _("Concerns received and resolved each month — %(area)s") % {
+        "area": where.name
+    }
     query = f"level={level}&area={where.pk}" + (f"&procedure={subject_id}" if subject_id else "")
+    query += f"&category={category_id}" if category_id else ""
+    # The pickers' choices carried by the breadcrumb and "look closer" links.
+    keep = "&".join(
+        part
+        for part in (
+            f"procedure={subject_id}" if subject_id else "",
+            f"category={category_id}" if category_id else "",
+        )
+        if part
+    )
     return render(
         request,
         "transparency/statistics.html",
@@ -73,13 +133,31 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
             "area": where,
             "procedures": procedures,
             "current": current,
+            "categories": categories,
+            "current_category": current_category,
             "series": series,
+            "concerns": concerns,
             "months": [
-                {**m, "cells": [m[name] for name in TABLE_CELLS]}
-                for m in reversed(series["months"])  # type: ignore[call-overload]
+                {
+                    **m,
+                    "cells": [m[name] for name in TABLE_CELLS],
+                    "concern_cells": [m[name] for name in CONCERN_CELLS],
+                }
+                for m in reversed(months)
             ],
             "chart": monthly_bars(series["months"], chart_id="chart", title=title),  # type: ignore[arg-type]
             "chart_title": title,
+            "concerns_chart": monthly_bars(
+                concerns["months"],  # type: ignore[arg-type]
+                chart_id="concerns-chart",
+                title=concerns_title,
+                bars=CONCERN_BARS,
+                description=_(
+                    "Bars: concerns received (dark) and resolved (light) each month, up to "
+                    "%(top)s a month. The table below gives the same numbers."
+                ),
+            ),
+            "keep": keep,
             "csv_query": query,
             "threshold": 5,
         },
@@ -116,6 +194,14 @@ COLUMN_DOCS = [
     ("median_days", "median processing time, working days, waiting for the citizen excluded"),
     ("p90_days", "90th percentile of the processing time, same unit"),
     ("within_deadline_pct", "share of decisions (with a legal deadline) taken by the due date"),
+    # Appended with the concerns (columns are only ever added at the end).
+    ("concern_category_id", "concern category id (0 for all concerns)"),
+    ("concerns_received", "concerns (doléances, reports) submitted in the month"),
+    ("concerns_resolved", "concerns answered as resolved in the month"),
+    ("concerns_reopened", "concerns reopened in the month (the citizen said not solved)"),
+    ("concerns_rated", "ratings given by citizens in the month"),
+    ("satisfaction", "mean rating, 1 to 5 (empty under 5 ratings)"),
+    ("solved_pct", "share of ratings saying the problem is solved (empty under 5 ratings)"),
 ]
 
 
@@ -127,14 +213,17 @@ def _dataset(request: HttpRequest) -> tuple[dict[str, object], list[dict[str, ob
     pk = int(raw) if raw.isdigit() else -1
     where = area(level, pk)
     subject_kind, subject_id = _subject(request)
+    category_id = _category(request)
     series = selectors.public_series(where.level, where.pk, subject_kind, subject_id)
+    concerns = selectors.public_concern_series(where.level, where.pk, category_id)
     head: dict[str, object] = {
         "level": level,
         "area_id": where.pk,
         "subject": str(subject_kind),
         "subject_id": subject_id,
+        "concern_category_id": category_id,
     }
-    return head, series["months"]  # type: ignore[return-value]
+    return head, _merge(series["months"], concerns["months"])  # type: ignore[arg-type]
 
 
 @require_GET
