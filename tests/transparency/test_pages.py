@@ -124,10 +124,10 @@ def test_the_open_data_catalogue_names_its_licence_and_columns(client, db):
 @pytest.fixture
 def reported_commune(pilots):
     """Six street-light concerns in Laghouat, all resolved; five citizens rate the answer."""
-    from baladiya.cases import services
-    from baladiya.concerns import services as concern_services
     from django.core.cache import cache
 
+    from baladiya.cases import services
+    from baladiya.concerns import services as concern_services
     from tests.concerns.helpers import categories, report
 
     cache.clear()  # pages are cached two minutes: another test may have read this commune
