@@ -6,31 +6,92 @@ Every public figure goes through ``suppression`` here, so no view can forget it.
 from __future__ import annotations
 
 import datetime
-import math
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
 
 from baladiya.transparency import suppression
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 CACHE_SECONDS = 120
+# Reference data of the pages (area names, procedure and category lists) is kept this long in
+# each process: it changes by hand, rarely, and a page is cached this long anyway. The roll-ups
+# themselves are read at every page miss.
+REFERENCE_SECONDS = CACHE_SECONDS
+_memo: dict[tuple, tuple[float, Any]] = {}
+
+
+def memoised(key: tuple, load: Callable[[], Any]) -> Any:
+    """``load()``, kept REFERENCE_SECONDS in this process under ``key``."""
+    now = time.monotonic()
+    hit = _memo.get(key)
+    if hit is not None and now - hit[0] < REFERENCE_SECONDS:
+        return hit[1]
+    value = load()
+    if len(_memo) > 20000:  # every area in four languages is ~6,500 keys
+        _memo.clear()
+    _memo[key] = (now, value)
+    return value
+
+
+def forget_reference_data(**_kwargs: Any) -> None:
+    _memo.clear()
+
+
+# A procedure, category or area saved in this process is seen at once (other processes: within
+# REFERENCE_SECONDS).
+for _model in (
+    "catalogue.Procedure",
+    "concerns.Category",
+    "territory.Wilaya",
+    "territory.Daira",
+    "territory.Commune",
+):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            forget_reference_data, sender=_model, dispatch_uid=f"transparency-memo-{_model}"
+        )
+
+
+_EXACT = {0.5: (1, 2), 0.9: (9, 10)}
+
+
+def rank_of(n: int, q: float) -> int:
+    """ceil(q*n) in exact arithmetic (0.9 * 70 is 63.00000000000001 in floating point)."""
+    num, den = _EXACT.get(q) or Fraction(q).limit_denominator(1000).as_integer_ratio()
+    return max(1, -(-n * num // den))
+
+
+def percentiles(histogram: dict[int, int], *qs: float) -> list[int | None]:
+    """Nearest-rank percentiles: for each q, the smallest d with at least ceil(q*n) cases
+    decided in <= d days. One pass over the sorted buckets for all of them."""
+    n = sum(histogram.values())
+    if n == 0:
+        return [None] * len(qs)
+    ranks = [rank_of(n, q) for q in qs]
+    found: list[int | None] = [None] * len(qs)
+    seen = 0
+    for days in sorted(histogram):
+        seen += histogram[days]
+        for i, rank in enumerate(ranks):
+            if found[i] is None and seen >= rank:
+                found[i] = days
+        if all(f is not None for f in found):
+            break
+    return found
 
 
 def percentile(histogram: dict[int, int], q: float) -> int | None:
     """Nearest-rank percentile: the smallest d with at least ceil(q*n) cases decided in <= d."""
-    n = sum(histogram.values())
-    if n == 0:
-        return None
-    rank = max(1, math.ceil(q * n))
-    seen = 0
-    for days in sorted(histogram):
-        seen += histogram[days]
-        if seen >= rank:
-            return days
-    return None  # pragma: no cover
+    return percentiles(histogram, q)[0]
 
 
 @dataclass
@@ -63,6 +124,7 @@ class Period:
     def public(self) -> dict[str, object]:
         """The publishable figures: suppressed counts are None ("fewer than 5")."""
         n = sum(self.histogram.values())
+        median, p90 = percentiles(self.histogram, 0.5, 0.9)
         return {
             "month": self.month.strftime("%Y-%m") if self.month else "",
             "received": suppression.count(self.received),
@@ -72,8 +134,8 @@ class Period:
             "refused": suppression.count(self.refused),
             "no_follow_up": suppression.count(self.no_follow_up),
             "reopened": suppression.count(self.reopened),
-            "median_days": suppression.statistic(percentile(self.histogram, 0.5), n),
-            "p90_days": suppression.statistic(percentile(self.histogram, 0.9), n),
+            "median_days": suppression.statistic(median, n),
+            "p90_days": suppression.statistic(p90, n),
             "within_deadline_pct": suppression.share(self.within_deadline, self.with_deadline),
         }
 
@@ -193,6 +255,68 @@ def public_concern_series(level: int, area_id: int, category_id: int = 0) -> dic
         }
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+_TABLE = MonthlyStat._meta.db_table
+_ROW_COLUMNS = ", ".join(ROW_COUNTERS)
+# Raw SQL: these two run on every page miss, and the ORM's compiling costs as much as PostgreSQL
+# answering them. The table name is ours, the values are parameters.
+_TOTALS_SQL = (
+    f"SELECT subject_kind, month, {_ROW_COLUMNS} FROM {_TABLE}"  # noqa: S608
+    " WHERE level = %s AND area_id = %s AND days = -1"
+    " AND ((subject_kind = %s AND subject_id = %s) OR (subject_kind = %s AND subject_id = %s))"
+)
+# Only three narrow columns of the histogram (the nation has ~50 buckets a month).
+_HISTOGRAM_SQL = (
+    f"SELECT month, days, decided FROM {_TABLE}"  # noqa: S608
+    " WHERE level = %s AND area_id = %s AND subject_kind = %s AND subject_id = %s AND days >= 0"
+)
+
+
+def page_series(
+    level: int,
+    area_id: int,
+    subject_kind: str = SubjectKind.ALL,
+    subject_id: int = 0,
+    category_id: int = 0,
+) -> tuple[list[Period], Period, list[Period], Period]:
+    """A statistics page's raw figures in two small queries, whatever the number of cases:
+    (case months, case summary, concern months, concern summary).
+
+    The totals rows of both subjects (a few dozen), then the procedure histogram's three
+    columns; percentiles are ranked here (a database window query costs more than this).
+    """
+    concern_kind = SubjectKind.CONCERN_CATEGORY if category_id else SubjectKind.ALL_CONCERNS
+    kind = str(subject_kind)
+    cases: dict[Any, Period] = {}
+    concerns: dict[Any, Period] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TOTALS_SQL,
+            [level, area_id, kind, subject_id, str(concern_kind), category_id],
+        )
+        for row_kind, month, *counters in cursor.fetchall():
+            period = Period(_as_date(month))
+            for name, value in zip(ROW_COUNTERS, counters, strict=True):
+                setattr(period, name, value or 0)  # concern counters are NULL on procedures
+            (cases if row_kind == kind else concerns)[period.month] = period
+        cursor.execute(_HISTOGRAM_SQL, [level, area_id, kind, subject_id])
+        for month, days, decided in cursor.fetchall():
+            owner = cases.get(_as_date(month))
+            if owner is not None:
+                owner.histogram[days] = decided
+    case_months = [cases[m] for m in sorted(cases)]
+    running = 0
+    for period in case_months:
+        running += period.received - period.decided + period.reopened
+        period.open = running
+    concern_months = [concerns[m] for m in sorted(concerns)]
+    return case_months, summary(case_months), concern_months, summary(concern_months)
+
+
+def _as_date(value: Any) -> datetime.date:
+    # SQLite hands raw SQL dates back as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def updated_at() -> datetime.datetime | None:

@@ -344,3 +344,11 @@ def test_a_concerns_satisfaction_and_reopening_are_counted_once_at_every_level(p
             assert (row.rated, row.score_sum, row.solved) == (2, 6, 1)
             assert row.decided == 0
     assert rebuilt() == table()
+
+
+def test_the_90th_percentile_is_ranked_in_exact_arithmetic():
+    # 0.9 * 70 is 63.00000000000001 in floating point: the 63rd decision, not the 64th.
+    histogram = {1: 63, 2: 7}
+    assert selectors.percentile(histogram, 0.9) == 1
+    assert selectors.percentiles(histogram, 0.5, 0.9) == [1, 1]
+    assert selectors.percentiles({1: 62, 2: 8}, 0.5, 0.9) == [1, 2]
