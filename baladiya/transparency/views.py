@@ -160,13 +160,23 @@ def _pick(key: str, load: Callable[[], list[Any]], wanted: int) -> tuple[list[An
     return choices, current
 
 
-def _options(choices: list[Any], current: Any) -> SafeString:
-    return mark_safe(  # noqa: S308 - names escaped, ids are integers
-        "".join(
-            f'<option value="{c.pk}"{" selected" if c is current else ""}>{escape(c.name)}</option>'
-            for c in choices
+def _options(key: str, choices: list[Any], current: Any) -> SafeString:
+    """A picker's options, rendered once per language and choice (the names are reference
+    data: picking each one's language costs more than the page's own figures)."""
+
+    def build() -> SafeString:
+        return mark_safe(  # noqa: S308 - names escaped, ids are integers
+            "".join(
+                f'<option value="{c.pk}"{" selected" if c is current else ""}>'
+                f"{escape(c.name)}</option>"
+                for c in choices
+            )
         )
-    )
+
+    chosen = current.pk if current is not None else 0
+    return selectors.memoised(
+        ("options", key, get_language(), chosen, tuple(c.pk for c in choices)), build
+    )  # type: ignore[no-any-return]
 
 
 def _number(value: object) -> str:
@@ -239,9 +249,9 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
         "transparency/statistics.html",
         {
             "area": where,
-            "procedure_options": _options(procedures, current),
+            "procedure_options": _options("procedures", procedures, current),
             "current": current,
-            "category_options": _options(categories, current_category),
+            "category_options": _options("categories", categories, current_category),
             "current_category": current_category,
             "series": series,
             "concerns": concerns,
