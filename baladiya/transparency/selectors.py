@@ -296,15 +296,17 @@ def page_series(
             [level, area_id, kind, subject_id, str(concern_kind), category_id],
         )
         for row_kind, month, *counters in cursor.fetchall():
-            period = Period(_as_date(month))
-            for name, value in zip(ROW_COUNTERS, counters, strict=True):
-                setattr(period, name, value or 0)  # concern counters are NULL on procedures
+            # Period's fields follow ROW_COUNTERS; concern counters are NULL on procedures.
+            period = Period(_as_date(month), *(value or 0 for value in counters))  # type: ignore[arg-type]
             (cases if row_kind == kind else concerns)[period.month] = period
         cursor.execute(_HISTOGRAM_SQL, [level, area_id, kind, subject_id])
+        histograms = {month: p.histogram for month, p in cases.items()}
+        if connection.vendor == "sqlite":
+            histograms.update({str(month): h for month, h in histograms.items()})
         for month, days, decided in cursor.fetchall():
-            owner = cases.get(_as_date(month))
-            if owner is not None:
-                owner.histogram[days] = decided
+            histogram = histograms.get(month)
+            if histogram is not None:
+                histogram[days] = decided
     case_months = [cases[m] for m in sorted(cases)]
     running = 0
     for period in case_months:
