@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_response_headers, patch_vary_headers
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -98,10 +98,8 @@ def serve(
     version = found.get(tag_key)
     kept = found.get(page_key)
     if version is not None and kept is not None and kept[0] == version:
-        _version, content_type, language, content = kept
-        response = HttpResponse(content, content_type=content_type)
-        if language:
-            response["Content-Language"] = language
+        _version, headers, content = kept
+        response = HttpResponse(content, headers=headers)
         # What a signed-in visitor gets differs: no shared cache may hand this page to them.
         patch_vary_headers(response, ("Cookie",))
         return response
@@ -115,12 +113,8 @@ def serve(
             return render()
     response = render()
     if _cacheable_response(request, response):
-        value = (
-            version,
-            response["Content-Type"],
-            response.get("Content-Language", ""),
-            response.content,
-        )
+        # The view's own headers (type, attachment name, CORS); the middleware adds the rest.
+        value = (version, dict(response.items()), response.content)
         try:
             cache.set(page_key, value, seconds)
         except Exception:
@@ -129,13 +123,19 @@ def serve(
     return response
 
 
-def for_visitors(tag: str, seconds: int = SECONDS) -> Callable[[Callable[..., Any]], Any]:
-    """Decorator: a whole public view kept under ``tag`` for anonymous visitors."""
+def for_visitors(
+    tag: str, seconds: int = SECONDS, *, browsers_too: bool = False
+) -> Callable[[Callable[..., Any]], Any]:
+    """Decorator: a whole public view kept under ``tag`` for anonymous visitors (and, with
+    ``browsers_too``, cacheable by browsers for as long: pages only a clock makes stale)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            return serve(request, tag, lambda: view(request, *args, **kwargs), seconds)
+            response = serve(request, tag, lambda: view(request, *args, **kwargs), seconds)
+            if browsers_too:
+                patch_response_headers(response, seconds)
+            return response
 
         return wrapper
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from baladiya.territory.models import Commune, Daira, Wilaya
@@ -29,10 +30,17 @@ class Area:
 
 
 def area(slug: str, pk: int) -> Area:
-    """The area and its neighbours, in two queries at most."""
-    level = LEVEL_SLUGS.get(slug)
-    if level is None:
+    """The area and its neighbours: two queries at most, then kept a while in this process
+    (territory names change by migration or import, not by the minute)."""
+    from baladiya.transparency.selectors import memoised
+
+    if slug not in LEVEL_SLUGS:
         raise Http404
+    return memoised(("area", slug, pk, get_language()), lambda: _load(slug, pk))  # type: ignore[no-any-return]
+
+
+def _load(slug: str, pk: int) -> Area:
+    level = LEVEL_SLUGS[slug]
     nation = ("nation", 0, _("Algeria"))
     try:
         if level == Level.NATION:

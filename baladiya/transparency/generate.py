@@ -6,8 +6,15 @@ procedures weighted by rank; submissions on working days in office hours; 30% of
 procedures without a legal deadline are accepted at once; others are received, reviewed, 18% wait
 for a correction (1–15 days), then decided after a log-normal time (85% accepted, 10% refused, 5%
 closed without follow-up); 65% of decisions are closed (document delivered) a few days later.
-Cases whose next step would be in the future stay open where they are. The roll-ups are rebuilt
-at the end (``rollups.rebuild``).
+Cases whose next step would be in the future stay open where they are.
+
+Concerns (a quarter as many as cases by default), handled by the APC (what ``concerns.services
+.route`` finds without a routing row or a sector body): submitted any day 07:00–22:00, categories
+weighted by rank, received within two working days; 7% "not our responsibility"; of the others
+85% resolved after a log-normal time around the category's deadline (some planned first); 55% of
+the resolved are rated (mostly 4–5 when solved, 1–2 when not); "not solved" reopens the concern
+once, the second time it goes to the supervisor; "solved" closes it; unrated answers are closed
+by an agent. The roll-ups are rebuilt at the end (``rollups.rebuild``).
 """
 
 from __future__ import annotations
@@ -280,6 +287,157 @@ def cases(
         yield row, events
 
 
+CONCERN_COLUMNS = (
+    "case_id",
+    "category_id",
+    "initial_category_id",
+    "description",
+    "address",
+    "extra_answers",
+    "public_answer",
+    "late_date",
+    "satisfaction",
+    "satisfaction_comment",
+    "solved",
+    "reopen_count",
+    "referred_to_supervisor",
+    "open311_token",
+)
+# Scores given when the citizen says solved / not solved.
+SCORES = (1, 2, 3, 4, 5)
+SOLVED_WEIGHTS = (2, 5, 18, 40, 35)
+UNSOLVED_WEIGHTS = (40, 30, 18, 8, 4)
+
+
+def concern_categories() -> list[tuple[int, int, str]]:
+    """(id, response days, code) of the active categories, the demo ones seeded if none."""
+    from baladiya.concerns import demo as concerns_demo
+    from baladiya.concerns.models import Category
+
+    if not Category.objects.exists():
+        concerns_demo.seed_categories()
+    rows = Category.objects.filter(is_active=True).order_by("position", "code")
+    return list(rows.values_list("pk", "response_days", "code"))
+
+
+def concerns(
+    country: dict[str, Any], n: int, first_id: int, seed: int, now: datetime.datetime
+) -> Iterator[tuple[tuple, tuple, list[tuple]]]:
+    """(case row, concern row, event rows) for ``n`` concerns, ids from ``first_id``."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+    cal = calendar()
+    communes = country["communes"]
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(communes))]
+    rng.shuffle(weights)
+    categories = country["categories"]
+    c_weights = [1 / (i + 1) ** 0.7 for i in range(len(categories))]
+    today = local_date(now)
+    start = today - 730 * DAY
+    picked_communes = rng.choices(communes, weights=weights, k=n)
+    picked_categories = rng.choices(categories, weights=c_weights, k=n)
+
+    def office(day: datetime.date) -> datetime.datetime:
+        return _office_time(day, rng)
+
+    for i in range(n):
+        case_id = first_id + i
+        commune_id, short_code = picked_communes[i]
+        category_id, response_days, code = picked_categories[i]
+        apc = country["apc_of"][commune_id]
+        day = start + rng.randrange(730) * DAY
+        minutes = rng.randint(6 * 60, 21 * 60 - 1)  # 07:00–22:00 Algiers, as UTC
+        submitted = datetime.datetime(
+            day.year, day.month, day.day, minutes // 60, minutes % 60, rng.randint(0, 59),
+            tzinfo=datetime.UTC,
+        )  # fmt: skip
+        submitted_on = local_date(submitted)
+        reference = _reference(short_code or "XXX", submitted.year, case_id)
+        events: list[tuple] = []
+        add = _Trail(case_id, events).add
+        add("submitted", submitted, "draft", "submitted",
+            {"reference": reference, "channel": "online", "category": code},
+            to_structure=apc)  # fmt: skip
+        status, at, closed_at = "submitted", submitted, None
+        answer, score, solved, reopened, referred = "", None, None, 0, False
+
+        def step(kind: str, frm: str, to: str, gap: int, payload: dict | None = None,
+                 label: str = "", add: Callable[..., None] = add) -> bool:  # fmt: skip
+            """Record the step ``gap`` working days after the last one, unless in the future."""
+            nonlocal status, at
+            moment = office(cal.add_working_days(local_date(at), gap))
+            if moment <= at:
+                moment = at + datetime.timedelta(minutes=5)
+            if moment > now:
+                return False
+            at = moment
+            add(kind, at, frm, to, payload or {}, label=label)
+            if to:
+                status = to
+            return True
+
+        roll = rng.random()
+        if step("received", "submitted", "received", rng.randint(0, 2)):
+            if roll < 0.07:
+                step("not_our_responsibility", "received", "not_ours", rng.randint(0, 3),
+                     {"public": True, "reason": "Relève de l'opérateur"})  # fmt: skip
+                answer = "Relève de l'opérateur"
+            elif roll < 0.92:
+                for attempt in range(2):
+                    frm = status
+                    if attempt == 0 and rng.random() < 0.6:
+                        step("work_started", "received", "in_progress", rng.randint(0, 3))
+                        frm = status
+                    if attempt == 0 and rng.random() < 0.2 and status != "received":
+                        step("planned", frm, "planned", rng.randint(1, 5),
+                             {"public": True, "reason": "Travaux programmés"})  # fmt: skip
+                        frm = status
+                    days = max(1, int(rng.lognormvariate(math.log(response_days * 0.7), 0.7)))
+                    if status not in ("received", "in_progress", "planned") or not step(
+                        "resolved", frm, "resolved", days,
+                        {"public": True, "reason": "Problème réglé"},
+                    ):  # fmt: skip
+                        break
+                    answer = "Problème réglé"
+                    if rng.random() >= 0.55:  # not rated: an agent closes it later
+                        if step("closed", "resolved", "closed", rng.randint(5, 15)):
+                            closed_at = at
+                        break
+                    solved = rng.random() < 0.7
+                    score = rng.choices(
+                        SCORES, weights=SOLVED_WEIGHTS if solved else UNSOLVED_WEIGHTS
+                    )[0]
+                    if not step("rated", "", "", rng.randint(0, 7),
+                                {"score": score, "solved": solved}, label="citizen"):  # fmt: skip
+                        score = solved = None
+                        break
+                    if solved:
+                        add("closed", at, "resolved", "closed", {}, label="Baladiya")
+                        status, closed_at = "closed", at
+                        break
+                    if reopened:
+                        add("referred_to_supervisor", at, "", "", {}, label="citizen")
+                        referred = True
+                        break
+                    reopened = 1
+                    add("reopened", at, "resolved", "in_progress", {"by": "citizen"},
+                        label="Baladiya")  # fmt: skip
+                    status = "in_progress"
+        description = f"Signalement synthétique {case_id}"
+        row = (
+            case_id, reference, None, None, status, commune_id, apc, apc,
+            "", "", "", "ar", "online", "", json.dumps({"description": description}),
+            submitted, submitted, None, closed_at,
+            cal.add_working_days(submitted_on, response_days), None, "", description, at,
+            "concern",
+        )  # fmt: skip
+        concern = (
+            case_id, category_id, category_id, description, f"Rue synthétique {case_id}", "{}",
+            answer, cal.add_working_days(submitted_on, 3 * response_days), score, "", solved,
+            reopened, referred, f"{rng.getrandbits(128):032x}",
+        )  # fmt: skip
+        yield row, concern, events
+
+
 def _write(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -305,10 +463,12 @@ def _sqlite(value: Any) -> Any:
 
 def generate(
     n: int, *, seed: int = 7, batch: int = 20000, rebuild: bool = True,
-    log: Callable[[str], None] = print,
+    concern_share: float = 0.25, log: Callable[[str], None] = print,
 ) -> dict[str, float]:  # fmt: skip
-    """Add ``n`` synthetic cases (and their events), then rebuild the roll-ups."""
+    """Add ``n`` synthetic cases and ``n * concern_share`` concerns (and their events), then
+    rebuild the roll-ups."""
     from baladiya.cases.models import Case
+    from baladiya.concerns.models import Concern
     from baladiya.transparency import backlog, rollups
 
     timings: dict[str, float] = {}
@@ -335,6 +495,31 @@ def generate(
         log(f"  {done}/{n} cases ({rate:.0f}/s)")
         if not case_rows:
             break
+    timings["cases"] = time.perf_counter() - t0
+    n_concerns = int(n * concern_share)
+    if n_concerns:
+        t2 = time.perf_counter()
+        country["categories"] = concern_categories()
+        first = first + done
+        made = 0
+        stream = concerns(country, n_concerns, first, seed + first, now)
+        while made < n_concerns:
+            case_rows, concern_rows, event_rows = [], [], []
+            for row, concern, events in stream:
+                case_rows.append(row)
+                concern_rows.append(concern)
+                event_rows += events
+                if len(case_rows) >= batch:
+                    break
+            if not case_rows:
+                break
+            with transaction.atomic():
+                _write(Case._meta.db_table, CASE_COLUMNS, case_rows)
+                _write(Concern._meta.db_table, CONCERN_COLUMNS, concern_rows)
+                _write(CaseEvent._meta.db_table, EVENT_COLUMNS, event_rows)
+            made += len(case_rows)
+            log(f"  {made}/{n_concerns} concerns ({made / (time.perf_counter() - t2):.0f}/s)")
+        timings["concerns"] = time.perf_counter() - t2
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in (Case._meta.db_table, CaseEvent._meta.db_table):
@@ -342,9 +527,8 @@ def generate(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608
                     f" (SELECT MAX(id) FROM {table}))"
                 )
-            cursor.execute(f"ANALYZE {Case._meta.db_table}")
-            cursor.execute(f"ANALYZE {CaseEvent._meta.db_table}")
-    timings["cases"] = time.perf_counter() - t0
+            for table in (Case._meta.db_table, CaseEvent._meta.db_table, Concern._meta.db_table):
+                cursor.execute(f"ANALYZE {table}")
     if rebuild:
         t1 = time.perf_counter()
         rows = rollups.rebuild()

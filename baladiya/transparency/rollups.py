@@ -25,13 +25,12 @@ Definitions (also in docs/transparency.md):
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.functions import TruncDate
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, TruncDate
 
 from baladiya.cases.workflow import DECIDED_STATUSES, Status
 from baladiya.core.calendar import ALGIERS, calendar, local_date
@@ -48,6 +47,10 @@ COUNTERS = (
     "reopened",
 )
 CONCERN_COUNTERS = ("resolved", "rated", "score_sum", "solved")  # nullable: COALESCE on update
+# Every counter of a row, in the order the rebuild writes them (concern ones NULL on procedures).
+ALL_COUNTERS = (*COUNTERS, *CONCERN_COUNTERS)
+# The events that count for a concern (a concern is never "decided": it is resolved, rated...).
+CONCERN_EVENTS = ("submitted", "resolved", "reopened", "rated")
 OUTCOME_OF = {
     Status.ACCEPTED: "accepted",
     Status.REFUSED: "refused",
@@ -117,6 +120,30 @@ def contributions(
     return {}, None
 
 
+def concern_contributions(kind: str, payload: dict[str, Any] | None) -> dict[str, int]:
+    """The counters one concern event adds to its month: every concern counter, zeros included,
+    so that concern rows never hold NULL where the rebuild writes 0 (and supervision can sum)."""
+    if kind not in CONCERN_EVENTS:
+        return {}
+    deltas = dict.fromkeys(("received", "reopened", *CONCERN_COUNTERS), 0)
+    if kind == "submitted":
+        deltas["received"] = 1
+    elif kind == "resolved":
+        deltas["resolved"] = 1
+    elif kind == "reopened":
+        deltas["reopened"] = 1
+    else:  # rated
+        deltas["rated"] = 1
+        deltas["score_sum"] = int((payload or {}).get("score", 0))
+        deltas["solved"] = int(bool((payload or {}).get("solved")))
+    return deltas
+
+
+# The concern's category when the event happens, read by the upsert itself (one statement, no
+# extra round trip); 0 if a concern case somehow has no concern row (the rebuild does the same).
+CATEGORY_SQL = "COALESCE((SELECT category_id FROM concerns_concern WHERE case_id = %s), 0)"
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 _TABLE = MonthlyStat._meta.db_table
@@ -137,14 +164,27 @@ def _area_sql(level: Level) -> str:
     return "0"
 
 
-def upsert_sql(columns: Iterable[str], *, with_histogram: bool) -> str:
-    """The statement adding one event's deltas to its 8 (or 16 with a histogram bucket) rows."""
+def upsert_sql(
+    columns: Iterable[str],
+    *,
+    with_histogram: bool,
+    all_kind: str = SubjectKind.ALL,
+    subject_sql: str = "%s",
+) -> str:
+    """The statement adding one event's deltas to its 8 (or 16 with a histogram bucket) rows.
+
+    ``all_kind`` is the "all" subject (all procedures or all concerns); ``subject_sql`` the
+    expression of the own subject's id (a parameter, or the concern's category sub-select).
+    """
     columns = list(columns)
     values: list[str] = []
+    if all_kind not in (SubjectKind.ALL, SubjectKind.ALL_CONCERNS):
+        raise ValueError(f"Unknown 'all' subject: {all_kind}")
     for level in Level:
         area = _area_sql(level)
-        for subject in ("%s", "0"):
-            kind = "%s" if subject == "%s" else f"'{SubjectKind.ALL.value}'"
+        for own in (True, False):
+            subject = subject_sql if own else "0"
+            kind = "%s" if own else f"'{SubjectKind(all_kind).value}'"
             head = f"{int(level)}, {area}, {kind}, {subject}, %s"
             values.append(f"({head}, {TOTALS}, {', '.join('%s' for _ in columns)})")
             if with_histogram:
@@ -175,8 +215,13 @@ def record(
     month: datetime.date,
     deltas: dict[str, int],
     bucket: int | None,
+    all_kind: str = SubjectKind.ALL,
+    subject_sql: str = "%s",
 ) -> None:
-    """Add ``deltas`` (and a histogram bucket) to every level's rows: one SQL statement."""
+    """Add ``deltas`` (and a histogram bucket) to every level's rows: one SQL statement.
+
+    ``subject_id`` is the parameter of ``subject_sql`` (the procedure id, or the concern's case
+    id for the category sub-select)."""
     columns = sorted(deltas)
     if bucket is not None and "decided" not in columns:
         columns.append("decided")
@@ -190,13 +235,28 @@ def record(
                 params += [*area_params, *subject, month, bucket]
     # Kind first, then id: the placeholders appear as "%s, %s" for an own subject.
     with connection.cursor() as cursor:
-        cursor.execute(upsert_sql(columns, with_histogram=bucket is not None), params)
+        sql = upsert_sql(
+            columns, with_histogram=bucket is not None, all_kind=all_kind, subject_sql=subject_sql
+        )
+        cursor.execute(sql, params)
 
 
 def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
     """Receiver of ``event_recorded``: at most one statement, only for events that count."""
-    if getattr(case, "kind", "procedure") != "procedure":
-        return  # concerns' figures (resolved, reopened, satisfaction) are not rolled up yet
+    if getattr(case, "kind", "procedure") == "concern":
+        concern_deltas = concern_contributions(event.kind, event.payload)
+        if concern_deltas:
+            record(
+                commune_id=case.commune_id,
+                subject_kind=SubjectKind.CONCERN_CATEGORY,
+                subject_id=case.pk,  # the parameter of CATEGORY_SQL
+                month=month_of(local_date(event.created_at)),
+                deltas=concern_deltas,
+                bucket=None,
+                all_kind=SubjectKind.ALL_CONCERNS,
+                subject_sql=CATEGORY_SQL,
+            )
+        return
     if event.kind not in ("submitted", "reopened") and event.to_status not in DECIDED_STATUSES:
         return
     on = local_date(event.created_at)
@@ -331,48 +391,113 @@ def commune_rows(case_filter: dict[str, Any] | None = None) -> dict[tuple, list[
     return rows
 
 
-def expand(rows: dict[tuple, list[int]]) -> dict[tuple, dict[str, int]]:
-    """Commune × procedure rows summed up to every level and to "all procedures" (for tests)."""
+def concern_rows(case_filter: dict[str, Any] | None = None) -> dict[tuple, list[int]]:
+    """(commune, category, month, TOTALS) -> counters (in ALL_COUNTERS order) of concerns.
+
+    A concern counts under the category it has when each event happens: the replay starts
+    from the category it was filed in and follows its ``recategorised`` events, as the
+    incremental upsert reads the category at the time of the event.
+    """
+    from baladiya.cases.models import CaseEvent
+    from baladiya.concerns.models import Category
+
+    code_to_id = dict(Category.objects.values_list("code", "pk"))
+    events = (
+        CaseEvent.objects.filter(
+            kind__in=(*CONCERN_EVENTS, "recategorised"),
+            case__submitted_at__isnull=False,
+            case__kind="concern",
+            **(case_filter or {}),
+        )
+        .order_by("case_id", "sequence")
+        .annotate(
+            on=TruncDate("created_at", tzinfo=ALGIERS),
+            first_category=Coalesce(
+                "case__concern__initial_category_id", "case__concern__category_id", Value(0)
+            ),
+        )
+        .values_list("case_id", "case__commune_id", "first_category", "kind", "payload", "on")
+    )
+    index = {name: i for i, name in enumerate(ALL_COUNTERS)}
+    width = len(ALL_COUNTERS)
+    rows: dict[tuple, list[int]] = {}
+    current: int | None = None
+    category = 0
+    for case_id, commune, first_category, kind, payload, on in events.iterator(chunk_size=50000):
+        if case_id != current:
+            current, category = case_id, first_category
+        if kind == "recategorised":
+            category = code_to_id.get(str((payload or {}).get("to", "")), category)
+            continue
+        key = (commune, category, on.replace(day=1), TOTALS)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = [0] * width
+        for name, value in concern_contributions(kind, payload).items():
+            row[index[name]] += value
+    return rows
+
+
+def expand(
+    rows: dict[tuple, list[int]], concerns: dict[tuple, list[int]] | None = None
+) -> dict[tuple, dict[str, int | None]]:
+    """Commune rows summed up to every level and to "all" (for tests): procedure rows (COUNTERS
+    order, concern counters None) and concern rows (ALL_COUNTERS order)."""
     from baladiya.territory.models import Commune
 
     areas = {
         pk: (daira, wilaya)
         for pk, daira, wilaya in Commune.objects.values_list("pk", "daira_id", "daira__wilaya_id")
     }
-    out: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for (commune, procedure, month, days), counters in rows.items():
-        daira, wilaya = areas[commune]
-        for level, area in (
-            (Level.COMMUNE, commune),
-            (Level.DAIRA, daira),
-            (Level.WILAYA, wilaya),
-            (Level.NATION, 0),
-        ):
-            for kind, subject in ((SubjectKind.PROCEDURE, procedure), (SubjectKind.ALL, 0)):
-                target = out[(int(level), area, str(kind), subject, month, days)]
-                for name, value in zip(COUNTERS, counters, strict=True):
-                    target[name] += value
+    out: dict[tuple, dict[str, int | None]] = {}
+    sources = [
+        (rows, SubjectKind.PROCEDURE, SubjectKind.ALL),
+        (concerns or {}, SubjectKind.CONCERN_CATEGORY, SubjectKind.ALL_CONCERNS),
+    ]
+    for source, own_kind, all_kind in sources:
+        for (commune, subject_id, month, days), counters in source.items():
+            daira, wilaya = areas[commune]
+            for level, area in (
+                (Level.COMMUNE, commune),
+                (Level.DAIRA, daira),
+                (Level.WILAYA, wilaya),
+                (Level.NATION, 0),
+            ):
+                for kind, subject in ((own_kind, subject_id), (all_kind, 0)):
+                    key = (int(level), area, str(kind), subject, month, days)
+                    target = out.get(key)
+                    if target is None:
+                        target = out[key] = dict.fromkeys(COUNTERS, 0)
+                        for name in CONCERN_COUNTERS:
+                            target[name] = None if own_kind == SubjectKind.PROCEDURE else 0
+                    for name, value in zip(ALL_COUNTERS, counters, strict=False):
+                        target[name] = (target[name] or 0) + value
     return out
 
 
-def compute_from_raw(case_filter: dict[str, Any] | None = None) -> dict[tuple, dict[str, int]]:
+def compute_from_raw(
+    case_filter: dict[str, Any] | None = None,
+) -> dict[tuple, dict[str, int | None]]:
     """Every row's counters at every level, recomputed from cases and events."""
-    return expand(commune_rows(case_filter))
+    return expand(commune_rows(case_filter), concern_rows(case_filter))
 
 
 def rebuild(batch_size: int = 10000) -> int:
-    """Replace every procedure roll-up by the numbers recomputed from raw cases and events.
+    """Replace every roll-up by the numbers recomputed from raw cases and events.
 
-    Commune × procedure rows are computed in Python (the due date needs the calendar), written
-    in bulk, then summed up to daïras, wilayas, the nation and "all procedures" by SQL.
+    Commune × procedure and commune × concern category rows are computed in Python (the due
+    date needs the calendar), written in bulk, then summed up to daïras, wilayas, the nation and
+    "all procedures" / "all concerns" by SQL.
     """
     rows = commune_rows()
+    concerns = concern_rows()
     table = _TABLE
-    counters = ", ".join(COUNTERS)
-    sums = ", ".join(f"SUM(t.{c})" for c in COUNTERS)
+    counters = ", ".join(ALL_COUNTERS)
+    # SUM of NULLs stays NULL: procedure rows keep their concern counters empty.
+    sums = ", ".join(f"SUM(t.{c})" for c in ALL_COUNTERS)
     key = "t.month, t.days"
     with transaction.atomic(), connection.cursor() as cursor:
-        ours = [SubjectKind.PROCEDURE, SubjectKind.ALL]
+        ours = list(SubjectKind)
         if connection.vendor == "postgresql" and not (
             MonthlyStat.objects.exclude(subject_kind__in=ours).exists()
         ):
@@ -381,9 +506,15 @@ def rebuild(batch_size: int = 10000) -> int:
             MonthlyStat.objects.filter(subject_kind__in=ours).delete()
         commune = int(Level.COMMUNE)
         proc = SubjectKind.PROCEDURE.value
+        category = SubjectKind.CONCERN_CATEGORY.value
+        empty = (None,) * len(CONCERN_COUNTERS)
         data = [
-            (commune, c, proc, p, month, days, *values)
+            (commune, c, proc, p, month, days, *values, *empty)
             for (c, p, month, days), values in rows.items()
+        ]
+        data += [
+            (commune, c, category, k, month, days, *values)
+            for (c, k, month, days), values in concerns.items()
         ]
         columns = f"level, area_id, subject_kind, subject_id, month, days, {counters}"
         if connection.vendor == "postgresql":
@@ -391,7 +522,7 @@ def rebuild(batch_size: int = 10000) -> int:
                 for row in data:
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * (6 + len(COUNTERS)))
+            marks = ", ".join(["%s"] * (6 + len(ALL_COUNTERS)))
             for start in range(0, len(data), batch_size):
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
@@ -412,18 +543,20 @@ def rebuild(batch_size: int = 10000) -> int:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {int(level)}, {area}, t.subject_kind,"  # noqa: S608
                 f" t.subject_id, {key}, {sums} FROM {table} t {join}"
-                f" WHERE t.level = {commune} AND t.subject_kind = %s"
+                f" WHERE t.level = {commune} AND t.subject_kind IN (%s, %s)"
                 f" GROUP BY {area + ', ' if join else ''}t.subject_kind, t.subject_id, {key}",
-                [proc],
+                [proc, category],
             )
-        # "All procedures" at every level.
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT t.level, t.area_id, %s, 0, {key},"  # noqa: S608
-            f" {sums} FROM {table} t WHERE t.subject_kind = %s"
-            f" GROUP BY t.level, t.area_id, {key}",
-            [SubjectKind.ALL.value, proc],
-        )
-        cursor.execute(f"UPDATE {table} SET updated_at = CURRENT_TIMESTAMP")  # noqa: S608
+        # "All procedures" and "all concerns" at every level.
+        for all_kind, own_kind in ((SubjectKind.ALL, proc), (SubjectKind.ALL_CONCERNS, category)):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT t.level, t.area_id, %s, 0, {key},"  # noqa: S608
+                f" {sums} FROM {table} t WHERE t.subject_kind = %s"
+                f" GROUP BY t.level, t.area_id, {key}",
+                [all_kind.value, own_kind],
+            )
+        # updated_at: every row inserted above took the column's default (the statement's time);
+        # an UPDATE of every row here rewrote the whole table (2M rows at 500k cases).
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")

@@ -6,31 +6,92 @@ Every public figure goes through ``suppression`` here, so no view can forget it.
 from __future__ import annotations
 
 import datetime
-import math
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
 
 from baladiya.transparency import suppression
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 CACHE_SECONDS = 120
+# Reference data of the pages (area names, procedure and category lists) is kept this long in
+# each process: it changes by hand, rarely, and a page is cached this long anyway. The roll-ups
+# themselves are read at every page miss.
+REFERENCE_SECONDS = CACHE_SECONDS
+_memo: dict[tuple, tuple[float, Any]] = {}
+
+
+def memoised(key: tuple, load: Callable[[], Any]) -> Any:
+    """``load()``, kept REFERENCE_SECONDS in this process under ``key``."""
+    now = time.monotonic()
+    hit = _memo.get(key)
+    if hit is not None and now - hit[0] < REFERENCE_SECONDS:
+        return hit[1]
+    value = load()
+    if len(_memo) > 20000:  # every area in four languages is ~6,500 keys
+        _memo.clear()
+    _memo[key] = (now, value)
+    return value
+
+
+def forget_reference_data(**_kwargs: Any) -> None:
+    _memo.clear()
+
+
+# A procedure, category or area saved in this process is seen at once (other processes: within
+# REFERENCE_SECONDS).
+for _model in (
+    "catalogue.Procedure",
+    "concerns.Category",
+    "territory.Wilaya",
+    "territory.Daira",
+    "territory.Commune",
+):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            forget_reference_data, sender=_model, dispatch_uid=f"transparency-memo-{_model}"
+        )
+
+
+_EXACT = {0.5: (1, 2), 0.9: (9, 10)}
+
+
+def rank_of(n: int, q: float) -> int:
+    """ceil(q*n) in exact arithmetic (0.9 * 70 is 63.00000000000001 in floating point)."""
+    num, den = _EXACT.get(q) or Fraction(q).limit_denominator(1000).as_integer_ratio()
+    return max(1, -(-n * num // den))
+
+
+def percentiles(histogram: dict[int, int], *qs: float) -> list[int | None]:
+    """Nearest-rank percentiles: for each q, the smallest d with at least ceil(q*n) cases
+    decided in <= d days. One pass over the sorted buckets for all of them."""
+    n = sum(histogram.values())
+    if n == 0:
+        return [None] * len(qs)
+    ranks = [rank_of(n, q) for q in qs]
+    found: list[int | None] = [None] * len(qs)
+    seen = 0
+    for days in sorted(histogram):
+        seen += histogram[days]
+        for i, rank in enumerate(ranks):
+            if found[i] is None and seen >= rank:
+                found[i] = days
+        if all(f is not None for f in found):
+            break
+    return found
 
 
 def percentile(histogram: dict[int, int], q: float) -> int | None:
     """Nearest-rank percentile: the smallest d with at least ceil(q*n) cases decided in <= d."""
-    n = sum(histogram.values())
-    if n == 0:
-        return None
-    rank = max(1, math.ceil(q * n))
-    seen = 0
-    for days in sorted(histogram):
-        seen += histogram[days]
-        if seen >= rank:
-            return days
-    return None  # pragma: no cover
+    return percentiles(histogram, q)[0]
 
 
 @dataclass
@@ -46,11 +107,16 @@ class Period:
     with_deadline: int = 0
     within_deadline: int = 0
     reopened: int = 0
+    # Concerns only (rows of a concern category or of all concerns).
+    resolved: int = 0
+    rated: int = 0
+    score_sum: int = 0
+    solved: int = 0
     open: int = 0
     histogram: dict[int, int] = field(default_factory=dict)
 
     def add(self, other: Period) -> None:
-        for name in COUNTERS:
+        for name in ROW_COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for days, n in other.histogram.items():
             self.histogram[days] = self.histogram.get(days, 0) + n
@@ -58,6 +124,7 @@ class Period:
     def public(self) -> dict[str, object]:
         """The publishable figures: suppressed counts are None ("fewer than 5")."""
         n = sum(self.histogram.values())
+        median, p90 = percentiles(self.histogram, 0.5, 0.9)
         return {
             "month": self.month.strftime("%Y-%m") if self.month else "",
             "received": suppression.count(self.received),
@@ -67,9 +134,29 @@ class Period:
             "refused": suppression.count(self.refused),
             "no_follow_up": suppression.count(self.no_follow_up),
             "reopened": suppression.count(self.reopened),
-            "median_days": suppression.statistic(percentile(self.histogram, 0.5), n),
-            "p90_days": suppression.statistic(percentile(self.histogram, 0.9), n),
+            "median_days": suppression.statistic(median, n),
+            "p90_days": suppression.statistic(p90, n),
             "within_deadline_pct": suppression.share(self.within_deadline, self.with_deadline),
+        }
+
+    @property
+    def satisfaction(self) -> float | None:
+        """Mean rating (1–5, one decimal), withheld under 5 ratings."""
+        if self.rated < suppression.THRESHOLD:
+            return None
+        return round(self.score_sum / self.rated, 1)
+
+    def public_concerns(self) -> dict[str, object]:
+        """The publishable concern figures; ``solved_pct`` is the share of ratings saying
+        "solved"; the mean rating and that share are withheld under 5 ratings."""
+        return {
+            "month": self.month.strftime("%Y-%m") if self.month else "",
+            "concerns_received": suppression.count(self.received),
+            "concerns_resolved": suppression.count(self.resolved),
+            "concerns_reopened": suppression.count(self.reopened),
+            "concerns_rated": suppression.count(self.rated),
+            "satisfaction": self.satisfaction,
+            "solved_pct": suppression.share(self.solved, self.rated),
         }
 
 
@@ -82,6 +169,16 @@ COUNTERS = (
     "with_deadline",
     "within_deadline",
     "reopened",
+)
+CONCERN_COUNTERS = ("resolved", "rated", "score_sum", "solved")
+ROW_COUNTERS = (*COUNTERS, *CONCERN_COUNTERS)
+CONCERN_COLUMNS = (
+    "concerns_received",
+    "concerns_resolved",
+    "concerns_reopened",
+    "concerns_rated",
+    "satisfaction",
+    "solved_pct",
 )
 COLUMNS = (
     "month",
@@ -104,13 +201,13 @@ def raw_series(
     """Months in order with their raw figures and the open count at each month's end. 1 query."""
     rows = MonthlyStat.objects.filter(
         level=level, area_id=area_id, subject_kind=subject_kind, subject_id=subject_id
-    ).values_list("month", "days", *COUNTERS)
+    ).values_list("month", "days", *ROW_COUNTERS)
     months: dict[datetime.date, Period] = {}
     for month, days, *counters in rows:
         period = months.setdefault(month, Period(month))
         if days == TOTALS:
-            for name, value in zip(COUNTERS, counters, strict=True):
-                setattr(period, name, value)
+            for name, value in zip(ROW_COUNTERS, counters, strict=True):
+                setattr(period, name, value or 0)  # concern counters are NULL on procedures
         else:
             period.histogram[days] = period.histogram.get(days, 0) + counters[1]
     running = 0
@@ -145,6 +242,85 @@ def public_series(
     return found
 
 
+def public_concern_series(level: int, area_id: int, category_id: int = 0) -> dict[str, object]:
+    """The concern figures of an area (one category, or all concerns), suppressed, cached."""
+    kind = SubjectKind.CONCERN_CATEGORY if category_id else SubjectKind.ALL_CONCERNS
+    key = f"transparency:concerns:{level}:{area_id}:{category_id}"
+    found = cache.get(key)
+    if found is None:
+        periods = raw_series(level, area_id, kind, category_id)
+        found = {
+            "months": [p.public_concerns() for p in periods],
+            "summary": summary(periods).public_concerns(),
+        }
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+_TABLE = MonthlyStat._meta.db_table
+_ROW_COLUMNS = ", ".join(ROW_COUNTERS)
+# Raw SQL: these two run on every page miss, and the ORM's compiling costs as much as PostgreSQL
+# answering them. The table name is ours, the values are parameters.
+_TOTALS_SQL = (
+    f"SELECT subject_kind, month, {_ROW_COLUMNS} FROM {_TABLE}"  # noqa: S608
+    " WHERE level = %s AND area_id = %s AND days = -1"
+    " AND ((subject_kind = %s AND subject_id = %s) OR (subject_kind = %s AND subject_id = %s))"
+)
+# Only three narrow columns of the histogram (the nation has ~50 buckets a month).
+_HISTOGRAM_SQL = (
+    f"SELECT month, days, decided FROM {_TABLE}"  # noqa: S608
+    " WHERE level = %s AND area_id = %s AND subject_kind = %s AND subject_id = %s AND days >= 0"
+)
+
+
+def page_series(
+    level: int,
+    area_id: int,
+    subject_kind: str = SubjectKind.ALL,
+    subject_id: int = 0,
+    category_id: int = 0,
+) -> tuple[list[Period], Period, list[Period], Period]:
+    """A statistics page's raw figures in two small queries, whatever the number of cases:
+    (case months, case summary, concern months, concern summary).
+
+    The totals rows of both subjects (a few dozen), then the procedure histogram's three
+    columns; percentiles are ranked here (a database window query costs more than this).
+    """
+    concern_kind = SubjectKind.CONCERN_CATEGORY if category_id else SubjectKind.ALL_CONCERNS
+    kind = str(subject_kind)
+    cases: dict[Any, Period] = {}
+    concerns: dict[Any, Period] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TOTALS_SQL,
+            [level, area_id, kind, subject_id, str(concern_kind), category_id],
+        )
+        for row_kind, month, *counters in cursor.fetchall():
+            # Period's fields follow ROW_COUNTERS; concern counters are NULL on procedures.
+            period = Period(_as_date(month), *(value or 0 for value in counters))  # type: ignore[arg-type]
+            (cases if row_kind == kind else concerns)[period.month] = period
+        cursor.execute(_HISTOGRAM_SQL, [level, area_id, kind, subject_id])
+        histograms = {month: p.histogram for month, p in cases.items()}
+        if connection.vendor == "sqlite":
+            histograms.update({str(month): h for month, h in histograms.items()})
+        for month, days, decided in cursor.fetchall():
+            histogram = histograms.get(month)
+            if histogram is not None:
+                histogram[days] = decided
+    case_months = [cases[m] for m in sorted(cases)]
+    running = 0
+    for period in case_months:
+        running += period.received - period.decided + period.reopened
+        period.open = running
+    concern_months = [concerns[m] for m in sorted(concerns)]
+    return case_months, summary(case_months), concern_months, summary(concern_months)
+
+
+def _as_date(value: Any) -> datetime.date:
+    # SQLite hands raw SQL dates back as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
 def updated_at() -> datetime.datetime | None:
     """When the statistics last changed: every change touches a national row."""
     return MonthlyStat.objects.filter(level=Level.NATION).aggregate(at=Max("updated_at"))["at"]
@@ -159,13 +335,13 @@ def by_area(
     """Whole-span figures of several areas side by side (supervision). One query."""
     rows = MonthlyStat.objects.filter(
         level=level, area_id__in=area_ids, subject_kind=subject_kind, subject_id=subject_id
-    ).values_list("area_id", "month", "days", *COUNTERS)
+    ).values_list("area_id", "month", "days", *ROW_COUNTERS)
     periods: dict[int, Period] = defaultdict(lambda: Period(None))
     for area_id, _month, days, *counters in rows:
         period = periods[area_id]
         if days == TOTALS:
-            for name, value in zip(COUNTERS, counters, strict=True):
-                setattr(period, name, getattr(period, name) + value)
+            for name, value in zip(ROW_COUNTERS, counters, strict=True):
+                setattr(period, name, getattr(period, name) + (value or 0))
         else:
             period.histogram[days] = period.histogram.get(days, 0) + counters[1]
     for period in periods.values():

@@ -8,21 +8,28 @@ only ever added at the end (documented in docs/transparency.md and on the catalo
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
 from baladiya.catalogue.models import Procedure
+from baladiya.core import pagecache
 from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required
 from baladiya.transparency import selectors, supervision
 from baladiya.transparency.areas import LEVEL_SLUGS, area
-from baladiya.transparency.charts import monthly_bars
+from baladiya.transparency.charts import CONCERN_BARS, monthly_bars
 from baladiya.transparency.models import ExportFormat, ExportKind, SubjectKind
 
 LICENCE = {
@@ -41,6 +48,8 @@ TABLE_CELLS = (
     "median_days",
     "p90_days",
 )
+# Concern cells of the same table (counts: "<5" when withheld; satisfaction and share: "—").
+CONCERN_CELLS = ("concerns_received", "concerns_resolved", "concerns_reopened")
 
 
 def _subject(request: HttpRequest) -> tuple[str, int]:
@@ -50,38 +59,198 @@ def _subject(request: HttpRequest) -> tuple[str, int]:
     return SubjectKind.ALL, 0
 
 
-@cache_page(selectors.CACHE_SECONDS)
-@require_GET
-def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> HttpResponse:
-    where = area(level, pk)
-    subject_kind, subject_id = _subject(request)
-    procedures = list(
+def _category(request: HttpRequest) -> int:
+    """The concern category asked for (0: all concerns)."""
+    raw = request.GET.get("category", "")
+    return int(raw) if raw.isdigit() else 0
+
+
+def _merge(
+    cases: list[dict[str, object]], concerns: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """One row a month, oldest first: case figures then concern figures (None when absent,
+    which is published as "fewer than 5", true of an absent month too)."""
+    empty_cases = dict.fromkeys(selectors.COLUMNS[1:])
+    empty_concerns = dict.fromkeys(selectors.CONCERN_COLUMNS)
+    by_month: dict[str, dict[str, object]] = {}
+    have_cases = {str(row["month"]) for row in cases}
+    for row in cases:
+        by_month[str(row["month"])] = {**row, **empty_concerns}
+    for row in concerns:
+        month = str(row["month"])
+        by_month[month] = {**by_month.get(month, {"month": month, **empty_cases}), **row}
+    merged = [by_month[m] for m in sorted(by_month)]
+    # A month with concerns but no case event: the cases still open are those of the month
+    # before (an empty "open" cell would wrongly say "fewer than 5").
+    last_open: object = None
+    for row in merged:
+        if row["month"] in have_cases:
+            last_open = row["open"]
+        else:
+            row["open"] = last_open
+    return merged
+
+
+def _procedures() -> list[Procedure]:
+    return list(
         Procedure.objects.filter(is_published=True)
         .order_by("order", "slug")
         .only("pk", "slug", "name_fr", "name_ar", "name_en", "name_kab")
     )
-    current = next((p for p in procedures if p.pk == subject_id), None)
-    if subject_id and current is None:
-        raise Http404
-    series = selectors.public_series(where.level, where.pk, subject_kind, subject_id)
+
+
+def _categories() -> list[Any]:
+    from baladiya.concerns.models import Category
+
+    return list(
+        Category.objects.filter(is_active=True)
+        .order_by("position", "code")
+        .only("pk", "code", "name_fr", "name_ar", "name_en", "name_kab")
+    )
+
+
+def _pick(key: str, load: Callable[[], list[Any]], wanted: int) -> tuple[list[Any], Any]:
+    """The (memoised) choices of a picker and the one asked for; a choice unknown to the memo
+    reloads it once (it may have just been published), then is a 404."""
+    choices = selectors.memoised((key,), load)
+    current = next((c for c in choices if c.pk == wanted), None) if wanted else None
+    if wanted and current is None:
+        selectors.forget_reference_data()
+        choices = selectors.memoised((key,), load)
+        current = next((c for c in choices if c.pk == wanted), None)
+        if current is None:
+            raise Http404
+    return choices, current
+
+
+def _options(key: str, choices: list[Any], current: Any) -> SafeString:
+    """A picker's options, rendered once per language and choice (the names are reference
+    data: picking each one's language costs more than the page's own figures)."""
+
+    def build() -> SafeString:
+        return mark_safe(  # noqa: S308 - names escaped, ids are integers
+            "".join(
+                f'<option value="{c.pk}"{" selected" if c is current else ""}>'
+                f"{escape(c.name)}</option>"
+                for c in choices
+            )
+        )
+
+    chosen = current.pk if current is not None else 0
+    return selectors.memoised(
+        ("options", key, get_language(), chosen, tuple(c.pk for c in choices)), build
+    )  # type: ignore[no-any-return]
+
+
+def _number(value: object) -> str:
+    return str(value) if isinstance(value, int) else str(localize(value))
+
+
+def _table_rows(months: list[dict[str, object]], threshold: int) -> SafeString:
+    """The month table's rows, newest first, built in Python: a template loop over 24 × 15
+    cells costs more than all the page's queries. Cells hold numbers and fixed marks only."""
+    withheld, dash = f"&lt;{threshold}", "—"
+    out = []
+    for m in reversed(months):
+        cells = [withheld if m[n] is None else _number(m[n]) for n in TABLE_CELLS]
+        within = m["within_deadline_pct"]
+        cells.append(dash if within is None else f"{_number(within)} %")
+        cells += [withheld if m[n] is None else _number(m[n]) for n in CONCERN_CELLS]
+        satisfaction, solved = m["satisfaction"], m["solved_pct"]
+        cells.append(dash if satisfaction is None else _number(satisfaction))
+        cells.append(dash if solved is None else f"{_number(solved)} %")
+        out.append(
+            f'<tr><th scope="row">{escape(m["month"])}</th><td>{"</td><td>".join(cells)}</td></tr>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - built from numbers and escaped text
+
+
+def _children(where: Any, keep: str) -> SafeString:
+    """The "look closer" links: one reverse() for all (a ``{% url %}`` each costs ~30 µs)."""
+    if not where.children:
+        return mark_safe("")
+    marker = 987654321
+    slug = where.children[0][0]
+    pattern = reverse("transparency:area", kwargs={"level": slug, "pk": marker})
+    head, tail = pattern.split(str(marker))
+    query = f"?{escape(keep)}" if keep else ""
+    return mark_safe(  # noqa: S308 - escaped names, integer ids
+        "".join(
+            f'<li><a href="{head}{pk}{tail}{query}">{escape(name)}</a></li>'
+            for _slug, pk, name in where.children
+        )
+    )
+
+
+@require_GET
+@pagecache.for_visitors("statistics", selectors.CACHE_SECONDS, browsers_too=True)
+def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> HttpResponse:
+    where = area(level, pk)
+    subject_kind, subject_id = _subject(request)
+    category_id = _category(request)
+    procedures, current = _pick("procedures", _procedures, subject_id)
+    categories, current_category = _pick("categories", _categories, category_id)
+    series, concerns = _series(where, subject_kind, subject_id, category_id)
+    months = _merge(series["months"], concerns["months"])  # type: ignore[arg-type]
     title = _("Cases received and decided each month — %(area)s") % {"area": where.name}
+    concerns_title = _("Concerns received and resolved each month — %(area)s") % {
+        "area": where.name
+    }
     query = f"level={level}&area={where.pk}" + (f"&procedure={subject_id}" if subject_id else "")
+    query += f"&category={category_id}" if category_id else ""
+    # The pickers' choices carried by the breadcrumb and "look closer" links.
+    keep = "&".join(
+        part
+        for part in (
+            f"procedure={subject_id}" if subject_id else "",
+            f"category={category_id}" if category_id else "",
+        )
+        if part
+    )
     return render(
         request,
         "transparency/statistics.html",
         {
             "area": where,
-            "procedures": procedures,
+            "procedure_options": _options("procedures", procedures, current),
             "current": current,
+            "category_options": _options("categories", categories, current_category),
+            "current_category": current_category,
             "series": series,
-            "months": [
-                {**m, "cells": [m[name] for name in TABLE_CELLS]}
-                for m in reversed(series["months"])  # type: ignore[call-overload]
-            ],
+            "concerns": concerns,
+            "rows": _table_rows(months, 5),
+            "children": _children(where, keep),
             "chart": monthly_bars(series["months"], chart_id="chart", title=title),  # type: ignore[arg-type]
             "chart_title": title,
+            "concerns_chart": monthly_bars(
+                concerns["months"],  # type: ignore[arg-type]
+                chart_id="concerns-chart",
+                title=concerns_title,
+                bars=CONCERN_BARS,
+                description=_(
+                    "Bars: concerns received (dark) and resolved (light) each month, up to "
+                    "%(top)s a month. The table below gives the same numbers."
+                ),
+            ),
+            "keep": keep,
             "csv_query": query,
             "threshold": 5,
+        },
+    )
+
+
+def _series(
+    where: Any, subject_kind: str, subject_id: int, category_id: int
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The page's (and the files') figures, suppressed: two small queries on the roll-ups."""
+    cases, case_total, concerns, concern_total = selectors.page_series(
+        where.level, where.pk, subject_kind, subject_id, category_id
+    )
+    return (
+        {"months": [p.public() for p in cases], "summary": case_total.public()},
+        {
+            "months": [p.public_concerns() for p in concerns],
+            "summary": concern_total.public_concerns(),
         },
     )
 
@@ -116,6 +285,14 @@ COLUMN_DOCS = [
     ("median_days", "median processing time, working days, waiting for the citizen excluded"),
     ("p90_days", "90th percentile of the processing time, same unit"),
     ("within_deadline_pct", "share of decisions (with a legal deadline) taken by the due date"),
+    # Appended with the concerns (columns are only ever added at the end).
+    ("concern_category_id", "concern category id (0 for all concerns)"),
+    ("concerns_received", "concerns (doléances, reports) submitted in the month"),
+    ("concerns_resolved", "concerns answered as resolved in the month"),
+    ("concerns_reopened", "concerns reopened in the month (the citizen said not solved)"),
+    ("concerns_rated", "ratings given by citizens in the month"),
+    ("satisfaction", "mean rating, 1 to 5 (empty under 5 ratings)"),
+    ("solved_pct", "share of ratings saying the problem is solved (empty under 5 ratings)"),
 ]
 
 
@@ -127,17 +304,20 @@ def _dataset(request: HttpRequest) -> tuple[dict[str, object], list[dict[str, ob
     pk = int(raw) if raw.isdigit() else -1
     where = area(level, pk)
     subject_kind, subject_id = _subject(request)
-    series = selectors.public_series(where.level, where.pk, subject_kind, subject_id)
+    category_id = _category(request)
+    series, concerns = _series(where, subject_kind, subject_id, category_id)
     head: dict[str, object] = {
         "level": level,
         "area_id": where.pk,
         "subject": str(subject_kind),
         "subject_id": subject_id,
+        "concern_category_id": category_id,
     }
-    return head, series["months"]  # type: ignore[return-value]
+    return head, _merge(series["months"], concerns["months"])  # type: ignore[arg-type]
 
 
 @require_GET
+@pagecache.for_visitors("statistics", selectors.CACHE_SECONDS, browsers_too=True)
 def monthly_csv(request: HttpRequest) -> HttpResponse:
     head, months = _dataset(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -153,6 +333,7 @@ def monthly_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@pagecache.for_visitors("statistics", selectors.CACHE_SECONDS, browsers_too=True)
 def monthly_json(request: HttpRequest) -> JsonResponse:
     head, months = _dataset(request)
     updated = selectors.updated_at()

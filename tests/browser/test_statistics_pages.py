@@ -37,6 +37,8 @@ def test_statistics_pages_have_no_axe_violation(
         assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
         assert_no_axe_violations(page)
         if "statistics" in path:
-            chart = page.locator("svg[role=img]")
-            assert chart.count() == 1
-            assert chart.get_attribute("aria-labelledby")
+            # Two charts: cases (received, decided) and concerns (received, resolved).
+            charts = page.locator("svg[role=img]")
+            assert charts.count() == 2
+            for i in range(2):
+                assert charts.nth(i).get_attribute("aria-labelledby")

@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from baladiya.territory.models import Commune
+from baladiya.transparency import selectors
 from tests.cases.helpers import make_case, simple_procedure
 
 
@@ -100,6 +101,7 @@ def test_statistics_pages_run_the_same_queries_for_2_and_20_cases(
         while Case.objects.count() < total:
             make_case(procedure, ons_code="0301", applicant=citizen)
         cache.clear()
+        selectors.forget_reference_data()
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -108,6 +110,11 @@ def test_statistics_pages_run_the_same_queries_for_2_and_20_cases(
             assert client.get(_url("transparency:nation")).status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] and counts[1] <= 12
+    # Names of areas, procedures and categories are kept by the process: a page then reads
+    # only the roll-ups, in two queries (totals, then the ranked percentiles).
+    cache.clear()
+    with django_assert_max_num_queries(2):
+        assert client.get(url).status_code == 200
 
 
 def test_an_unknown_area_is_a_404(client, db):
@@ -119,3 +126,92 @@ def test_an_unknown_area_is_a_404(client, db):
 def test_the_open_data_catalogue_names_its_licence_and_columns(client, db):
     html = client.get(_url("transparency:open-data")).content.decode()
     assert "ODbL" in html and "within_deadline_pct" in html
+
+
+@pytest.fixture
+def reported_commune(pilots):
+    """Six street-light concerns in Laghouat, all resolved; five citizens rate the answer."""
+    from django.core.cache import cache
+
+    from baladiya.cases import services
+    from baladiya.concerns import services as concern_services
+    from tests.concerns.helpers import categories, report
+
+    cache.clear()  # pages are cached two minutes: another test may have read this commune
+    categories()
+    admin = pilots.people["platform_admin"]
+    for i in range(6):
+        intake = report(ons_code="0301", name="Karim Benali", phone="0550123456")
+        case = services.fire(case=intake.case, name="receive", actor=admin)
+        case = concern_services.answer(
+            case=case, actor=admin, transition="resolve", public_answer="Lampe changée"
+        )
+        if i < 5:
+            concern_services.rate(case=case, score=4 if i < 4 else 1, solved=i < 4)
+    return Commune.objects.get(ons_code="0301"), intake.concern.category
+
+
+def test_a_journalist_compares_concern_categories_and_sees_the_satisfaction(
+    client, reported_commune
+):
+    commune, category = reported_commune
+    url = _url("transparency:area", level="commune", pk=commune.pk)
+    html = client.get(url).content.decode()
+    assert 'id="category"' in html and f'value="{category.pk}"' in html
+    assert 'id="concerns-chart-title"' in html
+    # 6 received, 6 resolved, 5 ratings averaging (4*4+1)/5 = 3.4, 4 of 5 "solved" = 80 %.
+    assert "<dd>6</dd>" in html and "3,4 / 5" in html and "80,0 %" in html  # French page
+    assert "Karim" not in html and "0550123456" not in html
+    html = client.get(url + f"?category={category.pk}").content.decode()
+    assert "3,4 / 5" in html and " selected>" in html
+    other = category.__class__.objects.exclude(pk=category.pk).first()
+    html = client.get(url + f"?category={other.pk}").content.decode()
+    assert "3,4 / 5" not in html  # another category: no rating at all, withheld
+    assert client.get(url + "?category=999999").status_code == 404
+
+
+def test_concern_columns_are_appended_to_the_open_data(client, reported_commune):
+    from baladiya.transparency.views import COLUMN_DOCS
+
+    commune, category = reported_commune
+    query = f"?level=commune&area={commune.pk}&category={category.pk}"
+    text = client.get("/open-data/v1/monthly.csv" + query).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    header = text.splitlines()[0].split(",")
+    assert header[:15] == [
+        "level", "area_id", "subject", "subject_id", "month", "received", "decided", "open",
+        "accepted", "refused", "no_follow_up", "reopened", "median_days", "p90_days",
+        "within_deadline_pct",
+    ]  # fmt: skip
+    assert header == [name for name, _doc in COLUMN_DOCS]
+    last = rows[-1]
+    assert last["concern_category_id"] == str(category.pk)
+    assert (last["concerns_received"], last["concerns_resolved"], last["concerns_rated"]) == (
+        "6",
+        "6",
+        "5",
+    )
+    assert last["satisfaction"] == "3.4" and last["solved_pct"] == "80.0"
+    assert last["concerns_reopened"] == ""  # one reopening: withheld
+    data = json.loads(client.get("/open-data/v1/monthly.json" + query).content)
+    assert data["months"][-1]["satisfaction"] == 3.4
+    assert data["columns"]["solved_pct"]
+    assert "Karim" not in text + json.dumps(data)
+
+
+def test_a_signed_in_visitors_page_is_never_served_to_others(client, busy_commune, pilots):
+    """Pages are cached by address for visitors without a session; a signed-in agent gets a
+    fresh page (with their sign-out button), which no anonymous visitor ever receives."""
+    from django.test import Client
+
+    commune, _procedure = busy_commune
+    url = _url("transparency:area", level="commune", pk=commune.pk)
+    agent = Client()
+    agent.force_login(pilots.people["agent_a"])
+    assert "logout" in agent.get(url).content.decode()
+    first = client.get(url)
+    assert "logout" not in first.content.decode()
+    assert "max-age=120" in first["Cache-Control"]
+    assert "logout" in agent.get(url).content.decode()
+    again = client.get(url)
+    assert again.content == first.content

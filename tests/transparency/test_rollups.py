@@ -28,7 +28,7 @@ def table() -> dict[tuple, dict[str, int]]:
     out = {}
     for row in MonthlyStat.objects.all():
         key = (row.level, row.area_id, row.subject_kind, row.subject_id, row.month, row.days)
-        counters = {c: getattr(row, c) for c in rollups.COUNTERS}
+        counters = {c: getattr(row, c) for c in rollups.ALL_COUNTERS}
         out[key] = counters
     return out
 
@@ -208,3 +208,147 @@ def test_open_cases_at_each_months_end_accumulate(pilots, citizen):
     assert periods[-1].open == 6
     with pytest.raises(AssertionError):
         assert periods[-1].open == Status.DRAFT  # the open count is a number, not a status
+
+
+# --- concerns ------------------------------------------------------------------------------------
+
+CONCERN_ACTIONS = ("fire", "rate", "recategorise")
+
+
+@pytest.mark.django_db(transaction=False)
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    history=st.lists(
+        st.tuples(
+            st.sampled_from(["0301", "0920"]),
+            st.integers(0, 3),  # the category filed in
+            st.lists(
+                st.tuples(
+                    st.sampled_from(CONCERN_ACTIONS),
+                    st.integers(0, 9),  # which transition / category
+                    st.integers(1, 5),  # the score when rating
+                    st.booleans(),  # solved when rating
+                    st.integers(0, 40),  # days since the previous step
+                ),
+                max_size=8,
+            ),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_concern_roll_ups_are_equal_to_the_rebuild_after_any_history(pilots, history):
+    """A citizen reports, agents answer, the citizen rates (solved or not: reopened), a concern
+    changes category: whatever happens, the incremental rows equal the rebuilt ones."""
+    from baladiya.cases.workflow import Kind
+    from baladiya.concerns import services as concern_services
+    from baladiya.concerns.models import Category
+    from tests.concerns.helpers import categories
+
+    admin = pilots.people["platform_admin"]
+    try:
+        with transaction.atomic():
+            codes = sorted(categories())[:4]
+            for ons_code, first, steps in history:
+                moment = START
+                with time_machine.travel(moment, tick=False):
+                    intake = concern_services.submit_concern(
+                        category=Category.objects.get(code=codes[first]),
+                        commune=Commune.objects.get(ons_code=ons_code),
+                        description="Fuite d'eau",
+                        address="Rue 1",
+                    )
+                case = intake.case
+                for action, choice, score, solved, gap in steps:
+                    moment += datetime.timedelta(days=gap)
+                    case.refresh_from_db()
+                    with time_machine.travel(moment, tick=False):
+                        if action == "rate" and case.status == Status.RESOLVED:
+                            case = concern_services.rate(case=case, score=score, solved=solved)
+                        elif action == "recategorise" and case.status in (
+                            Status.SUBMITTED,
+                            Status.RECEIVED,
+                            Status.IN_PROGRESS,
+                        ):
+                            target = Category.objects.get(code=codes[choice % len(codes)])
+                            if target.pk != case.concern.category_id:
+                                concern_services.recategorise(
+                                    case=case, actor=admin, category=target
+                                )
+                        else:
+                            allowed = [
+                                t.name
+                                for t in transitions_from(case.status, Kind.CONCERN)
+                                if t.name not in ("reopen_by_citizen", "close_solved")
+                                and t.name != "mark_duplicate"
+                            ]
+                            if allowed:
+                                case = services.fire(
+                                    case=case,
+                                    name=allowed[choice % len(allowed)],
+                                    actor=admin,
+                                    reason="Réponse",
+                                )
+            assert rebuilt() == table()
+            rows = MonthlyStat.objects.filter(
+                level=Level.NATION, subject_kind=SubjectKind.ALL_CONCERNS, days=TOTALS
+            )
+            assert sum(r.received for r in rows) == len(history)
+            assert not MonthlyStat.objects.filter(
+                subject_kind__in=[SubjectKind.ALL, SubjectKind.PROCEDURE]
+            ).exists()
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def test_a_concerns_satisfaction_and_reopening_are_counted_once_at_every_level(pilots):
+    """Resolved, rated 2/5 "not solved" (reopened), resolved again, rated 4/5 "solved"."""
+    from baladiya.concerns import services as concern_services
+    from tests.concerns.helpers import categories, report
+
+    categories()
+    admin = pilots.people["platform_admin"]
+    intake = report(ons_code="0301")
+    category = intake.concern.category_id
+    case = services.fire(case=intake.case, name="receive", actor=admin)
+    with CaptureQueriesContext(connection) as queries:
+        case = concern_services.answer(
+            case=case, actor=admin, transition="resolve", public_answer="Réparé"
+        )
+    assert len([q for q in queries.captured_queries if "transparency_monthlystat" in q["sql"]]) == 1
+    case = concern_services.rate(case=case, score=2, solved=False)
+    case = concern_services.answer(
+        case=case, actor=admin, transition="resolve", public_answer="Réparé, vraiment"
+    )
+    concern_services.rate(case=case, score=4, solved=True)
+    commune = Commune.objects.select_related("daira").get(ons_code="0301")
+    for level, area in [
+        (Level.COMMUNE, commune.pk),
+        (Level.DAIRA, commune.daira_id),
+        (Level.WILAYA, commune.daira.wilaya_id),
+        (Level.NATION, 0),
+    ]:
+        for kind, subject in [
+            (SubjectKind.CONCERN_CATEGORY, category),
+            (SubjectKind.ALL_CONCERNS, 0),
+        ]:
+            row = MonthlyStat.objects.get(
+                level=level, area_id=area, subject_kind=kind, subject_id=subject, days=TOTALS
+            )
+            assert (row.received, row.resolved, row.reopened) == (1, 2, 1)
+            assert (row.rated, row.score_sum, row.solved) == (2, 6, 1)
+            assert row.decided == 0
+    assert rebuilt() == table()
+
+
+def test_the_90th_percentile_is_ranked_in_exact_arithmetic():
+    # 0.9 * 70 is 63.00000000000001 in floating point: the 63rd decision, not the 64th.
+    histogram = {1: 63, 2: 7}
+    assert selectors.percentile(histogram, 0.9) == 1
+    assert selectors.percentiles(histogram, 0.5, 0.9) == [1, 1]
+    assert selectors.percentiles({1: 62, 2: 8}, 0.5, 0.9) == [1, 2]
