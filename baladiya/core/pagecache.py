@@ -107,8 +107,8 @@ def serve(
         # First use, or evicted: start a version; pages kept under an older one are misses.
         version = uuid.uuid4().hex
         try:
-            cache.add(tag_key, version, _TAG_LIFE)
-            version = cache.get(tag_key) or version
+            if not cache.add(tag_key, version, _TAG_LIFE):  # another process started one
+                version = cache.get(tag_key) or version
         except Exception:
             return render()
     response = render()
