@@ -287,7 +287,8 @@ from baladiya.catalogue.models import Procedure
 from django.utils import translation
 with translation.override("fr"):
     procedure = Procedure.objects.filter(is_published=True).order_by("order", "pk").first()
-    case = Case.objects.exclude(reference=None).order_by("-pk").first()
+    # A procedure case: a concern's status link leads on to its own follow-up page (a redirect).
+    case = Case.objects.exclude(reference=None).filter(kind="procedure").order_by("-pk").first()
     print(json.dumps([
         ["home", "/fr/"],
         ["catalogue", "/fr/procedures/"],
