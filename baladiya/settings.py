@@ -143,9 +143,6 @@ if REDIS_URL:
             "KEY_PREFIX": "baladiya",
         }
     }
-    # Sessions read from Redis and written to the database as well: a signed-in page costs no
-    # session query, and a Redis restart signs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

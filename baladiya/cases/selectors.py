@@ -30,6 +30,7 @@ from baladiya.cases import references
 from baladiya.cases.models import Case, CaseEvent, OpinionRequest
 from baladiya.cases.workflow import OPEN_STATUSES, Kind, Status
 from baladiya.core.calendar import calendar
+from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Permission, Scope
 
 CASE_VIAS = ("handling_structure", "owner_structure")
@@ -262,7 +263,7 @@ def inbox_page(
         )
         return list(listing[window])
 
-    number = int(str(page)) if str(page or "").isdigit() and int(str(page)) > 0 else 1
+    number = max(1, whole_number(page, 1, maximum=100_000) or 1)
     rows = fetch((number - 1) * INBOX_PAGE_SIZE)
     if rows:
         counts = [_bounded(getattr(rows[0], f"_count_{i}")) for i in range(len(counted))]

@@ -27,6 +27,7 @@ from baladiya.cases.workflow import Kind, Status, TransitionNotAllowed
 from baladiya.catalogue.form_engine import answers_for_display, build_form
 from baladiya.catalogue.selectors import current_form_version, procedure_by_slug
 from baladiya.core import pagecache
+from baladiya.core.params import whole_number
 from baladiya.territory.models import Commune
 from baladiya.territory.selectors import pilot_communes
 
@@ -47,8 +48,8 @@ def status_url(case: Case) -> str:
 def _commune_choice(request: HttpRequest) -> Commune | None:
     raw = request.POST.get("commune") or request.GET.get("commune") or ""
     return (
-        Commune.objects.filter(pk=raw).select_related("daira__wilaya").first()
-        if raw.isdigit()
+        Commune.objects.filter(pk=whole_number(raw, 0)).select_related("daira__wilaya").first()
+        if whole_number(raw) is not None
         else None
     )
 
@@ -62,7 +63,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     draft: Case | None = None
     draft_id = request.GET.get("draft") or request.POST.get("draft")
-    if draft_id and draft_id.isdigit():
+    if whole_number(draft_id) is not None:
         draft = get_object_or_404(Case, pk=draft_id, applicant=request.user, status=Status.DRAFT)
     version = draft.form_version if draft else _form_version_of(procedure)
     commune = _commune_choice(request) or (draft.commune if draft else None)

@@ -29,6 +29,7 @@ from baladiya.cases.workflow import (
 )
 from baladiya.catalogue.form_engine import answers_for_display, build_form
 from baladiya.catalogue.selectors import current_form_version, published_procedures
+from baladiya.core.params import whole_number
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.organisation.views import agent_required
@@ -46,7 +47,7 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
         status = ""
     search = request.GET.get("q", "").strip()[:100]
     raw_procedure = request.GET.get("procedure", "")
-    procedure_id = int(raw_procedure) if raw_procedure.isdigit() else None
+    procedure_id = whole_number(raw_procedure)
     page = selectors.inbox_page(
         scope,
         tab=tab,
@@ -113,7 +114,7 @@ def _inbox_rows(cases: list[Case]) -> list[dict[str, Any]]:
 def bulk_action(request: HttpRequest, scope: Scope) -> HttpResponse:
     """Claim or receive several cases at once; each goes through the same services."""
     action = request.POST.get("action")
-    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()][:100]
+    ids = [n for i in request.POST.getlist("case") if (n := whole_number(i)) is not None][:100]
     done = 0
     for case in (
         selectors.visible_cases(scope).filter(pk__in=ids).select_related("handling_structure")
@@ -262,7 +263,7 @@ def counter_new(request: HttpRequest, scope: Scope) -> HttpResponse:
     if request.method == "POST":
         slug = request.POST.get("procedure", "")
         commune = request.POST.get("commune", "")
-        if slug and commune.isdigit():
+        if slug and whole_number(commune) is not None:
             return redirect(f"{request.path}{slug}/?commune={commune}")
         messages.error(request, _("Choose a procedure and a commune."))
     return render(

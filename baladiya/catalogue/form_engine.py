@@ -54,6 +54,7 @@ from baladiya.catalogue.text import (
     localized,
     normalise,
 )
+from baladiya.core.params import whole_number
 from baladiya.core.uploads import validate_upload
 from baladiya.territory.models import Commune
 
@@ -213,7 +214,7 @@ def repeats_from_post(
     repeats: dict[str, int] = {}
     for key, limit in limits.items():
         raw = str(data.get(count_name(key), "1") or "1")
-        count = int(raw) if raw.isdigit() else 1
+        count = whole_number(raw, 1, maximum=1000) or 1
         if action == ("add", key):
             count += 1
         elif action == ("remove", key):

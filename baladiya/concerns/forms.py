@@ -12,6 +12,7 @@ from baladiya.cases.services import normalise_phone
 from baladiya.concerns import selectors
 from baladiya.concerns.models import Category
 from baladiya.concerns.services import MAX_PHOTOS, check_extra_answers
+from baladiya.core.params import whole_number
 from baladiya.territory.models import Commune
 from baladiya.territory.selectors import pilot_communes
 
@@ -93,7 +94,8 @@ class ConcernForm(forms.Form):
 
     def clean_category(self) -> Category:
         raw = self.cleaned_data["category"]
-        category = selectors.categories().filter(pk=raw).first() if str(raw).isdigit() else None
+        pk = whole_number(raw)
+        category = selectors.categories().filter(pk=pk).first() if pk is not None else None
         if category is None:
             raise ValidationError(_("Choose a category."))
         return category

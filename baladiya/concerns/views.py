@@ -27,6 +27,7 @@ from baladiya.cases.workflow import Kind, Status
 from baladiya.concerns import orientation, selectors, services
 from baladiya.concerns.forms import ConcernForm
 from baladiya.concerns.models import Photo
+from baladiya.core.params import whole_number
 from baladiya.territory.selectors import pilot_communes
 
 
@@ -142,13 +143,13 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         score = request.POST.get("score", "")
         solved = request.POST.get("solved", "")
-        if not score.isdigit() or solved not in {"yes", "no"}:
+        if whole_number(score, maximum=5) is None or solved not in {"yes", "no"}:
             messages.error(request, _("Say whether it is solved and give a rating from 1 to 5."))
         else:
             try:
                 services.rate(
                     case=case,
-                    score=int(score),
+                    score=int(score.strip()),
                     solved=solved == "yes",
                     comment=request.POST.get("comment", ""),
                 )

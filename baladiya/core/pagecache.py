@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -66,8 +66,15 @@ def forget(tag: str) -> None:
     transaction.on_commit(lambda: invalidate(tag))
 
 
-def cacheable_request(request: HttpRequest) -> bool:
-    return request.method in ("GET", "HEAD") and set(request.COOKIES) <= NEUTRAL_COOKIES
+def cacheable_request(request: HttpRequest, params: Iterable[str] = ()) -> bool:
+    """A GET without a session or message, whose query names only the view's own ``params``:
+    an address with anything else (``?x=1``, ``?x=2``…) is rendered, never kept, so nobody
+    can fill the cache (which also holds the rate limits) with copies of a page."""
+    return (
+        request.method in ("GET", "HEAD")
+        and set(request.COOKIES) <= NEUTRAL_COOKIES
+        and set(request.GET) <= set(params)
+    )
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -81,11 +88,15 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def serve(
-    request: HttpRequest, tag: str, render: Callable[[], HttpResponse], seconds: int = SECONDS
+    request: HttpRequest,
+    tag: str,
+    render: Callable[[], HttpResponse],
+    seconds: int = SECONDS,
+    params: Iterable[str] = (),
 ) -> HttpResponse:
     """The kept page for this request if it is still current, else ``render()`` (kept if it
-    may be)."""
-    if not cacheable_request(request):
+    may be). ``params``: the query parameters the page reads."""
+    if not cacheable_request(request, params):
         return render()
     digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
     page_key = f"{PREFIX}:page:{tag}:{get_language()}:{timezone.localdate():%Y%m%d}:{digest}"
@@ -124,16 +135,18 @@ def serve(
 
 
 def for_visitors(
-    tag: str, seconds: int = SECONDS, *, browsers_too: bool = False
+    tag: str, seconds: int = SECONDS, *, params: Iterable[str] = (), browsers_too: bool = False
 ) -> Callable[[Callable[..., Any]], Any]:
     """Decorator: a whole public view kept under ``tag`` for anonymous visitors (and, with
-    ``browsers_too``, cacheable by browsers for as long: pages only a clock makes stale)."""
+    ``browsers_too``, cacheable by their browsers for as long: pages only a clock makes stale).
+    """
+    params = tuple(params)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            response = serve(request, tag, lambda: view(request, *args, **kwargs), seconds)
-            if browsers_too:
+            response = serve(request, tag, lambda: view(request, *args, **kwargs), seconds, params)
+            if browsers_too and cacheable_request(request, params) and response.status_code == 200:
                 patch_response_headers(response, seconds)
             return response
 

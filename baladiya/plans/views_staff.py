@@ -14,6 +14,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.organisation.views import agent_required
 from baladiya.plans import charts, exports, importer, progress, selectors, services
@@ -75,7 +76,7 @@ def timeline(request: HttpRequest, scope: Scope, pk: int) -> HttpResponse:
     tree = selectors.plan_tree(plan)
     nodes = tree.visible_to(scope)
     raw_root = request.GET.get("item", "")
-    root = tree.by_pk.get(int(raw_root)) if raw_root.isdigit() else None
+    root = tree.by_pk.get(whole_number(raw_root, -1))
     if root is not None:  # the timeline of one programme (or any item) and what is below it
         below = {id(n) for n in progress.walk([root])}
         nodes = [n for n in nodes if id(n) in below]

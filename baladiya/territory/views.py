@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from baladiya.core.params import whole_number
 from baladiya.territory.selectors import search_communes, wilayas
 
 
@@ -13,7 +14,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     """Search communes by name (French or Arabic), postal code or ONS code, or by wilaya."""
     query = request.GET.get("q", "").strip()[:80]
     wilaya = request.GET.get("wilaya", "").strip()
-    wilaya_number = int(wilaya) if wilaya.isdigit() else None
+    wilaya_number = whole_number(wilaya, maximum=99)
     page = None
     if query or wilaya_number:
         paginator = Paginator(search_communes(query=query, wilaya_number=wilaya_number), 25)

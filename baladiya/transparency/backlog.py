@@ -163,8 +163,12 @@ def table() -> dict[tuple[int, int, datetime.date], int]:
 
 def rebuild() -> int:
     """Replace the backlog by the counts recomputed from the cases; returns the rows written."""
-    rows = compute_from_raw()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # As rollups.rebuild: writers wait at their upsert, so no event is lost meanwhile.
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+        rows = compute_from_raw()
         OpenBacklog.objects.all().delete()
         OpenBacklog.objects.bulk_create(
             (OpenBacklog(commune_id=c, kind=k, day=d, cases=n) for (c, k, d), n in rows.items()),

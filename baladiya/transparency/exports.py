@@ -296,9 +296,13 @@ def run(export_id: int) -> str:
     try:
         if not user.is_active:
             raise PermissionDenied
-        # A fresh scope from the database: the rights of now, not of the request.
-        content = table(export.kind, Scope(user), export.params)
-        with tempfile.TemporaryFile() as out:
+        # A fresh scope from the database: the rights of now, not of the request; names and
+        # statuses in the language the file was asked in (a worker's own is Arabic).
+        with (
+            translation.override(export.language or settings.LANGUAGE_CODE),
+            tempfile.TemporaryFile() as out,
+        ):
+            content = table(export.kind, Scope(user), export.params)
             count = write(export.format, content.header, content.rows, out)
             out.seek(0)
             stored = (

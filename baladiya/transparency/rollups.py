@@ -489,14 +489,19 @@ def rebuild(batch_size: int = 10000) -> int:
     date needs the calendar), written in bulk, then summed up to daïras, wilayas, the nation and
     "all procedures" / "all concerns" by SQL.
     """
-    rows = commune_rows()
-    concerns = concern_rows()
     table = _TABLE
     counters = ", ".join(ALL_COUNTERS)
     # SUM of NULLs stays NULL: procedure rows keep their concern counters empty.
     sums = ", ".join(f"SUM(t.{c})" for c in ALL_COUNTERS)
     key = "t.month, t.days"
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Events committed while the cases are read would be lost (their upsert hits rows
+            # about to be replaced): writers wait at their upsert until the rebuild commits,
+            # then add their count to the rebuilt rows. SQLite writes one at a time anyway.
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        rows = commune_rows()
+        concerns = concern_rows()
         ours = list(SubjectKind)
         if connection.vendor == "postgresql" and not (
             MonthlyStat.objects.exclude(subject_kind__in=ours).exists()

@@ -206,7 +206,9 @@ def _stats(commune_ids: list[int] | None, months: int, today: datetime.date) -> 
     Plain SQL on purpose: built by the ORM (filtered aggregates, 100 ids) the same query cost
     twice its execution time in Python on a page whose whole budget is a few milliseconds.
     """
-    since = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    # The first day of the month ``months - 1`` before this one: 12 months = this one and 11.
+    year, month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
+    since = datetime.date(year, month + 1, 1)
     sql = _STATS_SQL.format(areas=_in("area_id", commune_ids))
     params: dict[str, str | datetime.date] = {
         "all": SubjectKind.ALL.value,

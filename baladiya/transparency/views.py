@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from baladiya.catalogue.models import Procedure
 from baladiya.core import pagecache
+from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required
 from baladiya.transparency import selectors, supervision
@@ -53,16 +54,15 @@ CONCERN_CELLS = ("concerns_received", "concerns_resolved", "concerns_reopened")
 
 
 def _subject(request: HttpRequest) -> tuple[str, int]:
-    raw = request.GET.get("procedure", "")
-    if raw.isdigit() and int(raw) > 0:
-        return SubjectKind.PROCEDURE, int(raw)
+    procedure_id = whole_number(request.GET.get("procedure"), 0) or 0
+    if procedure_id > 0:
+        return SubjectKind.PROCEDURE, procedure_id
     return SubjectKind.ALL, 0
 
 
 def _category(request: HttpRequest) -> int:
     """The concern category asked for (0: all concerns)."""
-    raw = request.GET.get("category", "")
-    return int(raw) if raw.isdigit() else 0
+    return whole_number(request.GET.get("category"), 0) or 0
 
 
 def _merge(
@@ -183,7 +183,9 @@ def _children(where: Any, keep: str) -> SafeString:
 
 
 @require_GET
-@pagecache.for_visitors("statistics", selectors.CACHE_SECONDS, browsers_too=True)
+@pagecache.for_visitors(
+    "statistics", selectors.CACHE_SECONDS, params=("procedure", "category"), browsers_too=True
+)
 def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> HttpResponse:
     where = area(level, pk)
     subject_kind, subject_id = _subject(request)
@@ -300,8 +302,7 @@ def _dataset(request: HttpRequest) -> tuple[dict[str, object], list[dict[str, ob
     level = request.GET.get("level", "nation")
     if level not in LEVEL_SLUGS:
         raise Http404
-    raw = request.GET.get("area", "0")
-    pk = int(raw) if raw.isdigit() else -1
+    pk = whole_number(request.GET.get("area", "0"), -1)
     where = area(level, pk)
     subject_kind, subject_id = _subject(request)
     category_id = _category(request)
@@ -317,7 +318,12 @@ def _dataset(request: HttpRequest) -> tuple[dict[str, object], list[dict[str, ob
 
 
 @require_GET
-@pagecache.for_visitors("statistics", selectors.CACHE_SECONDS, browsers_too=True)
+@pagecache.for_visitors(
+    "statistics",
+    selectors.CACHE_SECONDS,
+    params=("level", "area", "procedure", "category"),
+    browsers_too=True,
+)
 def monthly_csv(request: HttpRequest) -> HttpResponse:
     head, months = _dataset(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -333,7 +339,12 @@ def monthly_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@pagecache.for_visitors("statistics", selectors.CACHE_SECONDS, browsers_too=True)
+@pagecache.for_visitors(
+    "statistics",
+    selectors.CACHE_SECONDS,
+    params=("level", "area", "procedure", "category"),
+    browsers_too=True,
+)
 def monthly_json(request: HttpRequest) -> JsonResponse:
     head, months = _dataset(request)
     updated = selectors.updated_at()

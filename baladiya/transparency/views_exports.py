@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required
 from baladiya.transparency import exports, supervision
@@ -46,10 +47,10 @@ def export_or_offer(
 
 def _params(request: HttpRequest, kind: str) -> dict[str, Any]:
     if kind == ExportKind.OVERDUE:
-        raw = request.POST.get("commune", "")
-        if not raw.isdigit():
+        commune = whole_number(request.POST.get("commune"))
+        if commune is None:
             raise Http404
-        return {"commune": int(raw)}
+        return {"commune": commune}
     sort = request.POST.get("sort", "name")
     return {"sort": sort if sort.lstrip("-") in supervision.SORTS else "name"}
 

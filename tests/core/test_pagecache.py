@@ -89,3 +89,25 @@ def test_with_the_cache_down_the_pages_are_still_served(monkeypatch):
     monkeypatch.setattr(pagecache.cache, "set", down)
     ProcedureFactory(slug="fiche-test", name_fr="Fiche familiale")
     assert "Fiche familiale" in Client().get("/fr/procedures/").content.decode()
+
+
+def test_an_address_with_other_parameters_is_rendered_not_kept():
+    """Nobody can fill the cache (it holds the rate limits too) with ?x=1, ?x=2…"""
+    visitor = Client()
+    for n in range(3):
+        assert queries_of(visitor, f"/fr/?x={n}")[0] > 0
+        assert queries_of(visitor, f"/fr/?x={n}")[0] > 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fr/statistics/?category=%C2%B2",
+        "/fr/statistics/?procedure=99999999999999999999",
+        "/open-data/v1/monthly.csv?level=commune&area=%C2%B2",
+        "/fr/communes/?wilaya=%C2%B2",
+        "/fr/staff/cases/?page=%C2%B2",
+    ],
+)
+def test_odd_numbers_in_an_address_are_no_server_error(url):
+    assert Client().get(url).status_code in (200, 302, 404)

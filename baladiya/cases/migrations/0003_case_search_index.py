@@ -14,17 +14,20 @@ INDEX = "cases_case_search_simple"
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON cases_case USING gin"
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON cases_case USING gin"
             " (to_tsvector('simple'::regconfig, COALESCE(search_text, '')))"
         )
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):
+    # CONCURRENTLY: building the index at national size must not block case writes, and it
+    # cannot run inside a transaction.
+    atomic = False
     dependencies = [("cases", "0002_case_kind_and_concerns")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
