@@ -174,7 +174,7 @@ def rebuild() -> int:
             (OpenBacklog(commune_id=c, kind=k, day=d, cases=n) for (c, k, d), n in rows.items()),
             batch_size=5000,
         )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {_TABLE}")
+    from baladiya.transparency.rollups import refresh_planner
+
+    refresh_planner(_TABLE)
     return len(rows)

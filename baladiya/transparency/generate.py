@@ -527,8 +527,9 @@ def generate(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608
                     f" (SELECT MAX(id) FROM {table}))"
                 )
-            for table in (Case._meta.db_table, CaseEvent._meta.db_table, Concern._meta.db_table):
-                cursor.execute(f"ANALYZE {table}")
+        rollups.refresh_planner(
+            Case._meta.db_table, CaseEvent._meta.db_table, Concern._meta.db_table
+        )
     if rebuild:
         t1 = time.perf_counter()
         rows = rollups.rebuild()
