@@ -263,7 +263,7 @@ def inbox_page(
         )
         return list(listing[window])
 
-    number = max(1, whole_number(page, 1, maximum=100_000) or 1)
+    number = max(1, whole_number(page, 1, maximum=100_000))
     rows = fetch((number - 1) * INBOX_PAGE_SIZE)
     if rows:
         counts = [_bounded(getattr(rows[0], f"_count_{i}")) for i in range(len(counted))]

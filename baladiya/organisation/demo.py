@@ -105,7 +105,11 @@ def seed() -> list[DemoAccount]:
 
     ministry = Structure.objects.get(kind=StructureKind.MINISTRY)
     ministry_supervisor = _user(
-        "supervisor.ministry", "Yacine", "Mansouri", preferred_language="fr"
+        "supervisor.ministry",
+        "Yacine",
+        "Mansouri",
+        preferred_language="fr",
+        email="supervisor.ministry@example.dz",  # an export's "ready" email has an address
     )
     services.grant_membership(
         actor=None, user=ministry_supervisor, structure=ministry, role=Role.SUPERVISOR

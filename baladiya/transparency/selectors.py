@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 
 from baladiya.transparency import suppression
-from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
+from baladiya.transparency.models import Level, MonthlyStat, SubjectKind
 
 CACHE_SECONDS = 120
 # Reference data of the pages (area names, procedure and category lists) is kept this long in
@@ -46,14 +44,15 @@ def forget_reference_data(**_kwargs: Any) -> None:
     _memo.clear()
 
 
-# A procedure, category or area saved in this process is seen at once (other processes: within
-# REFERENCE_SECONDS).
+# A procedure, category, area or structure saved in this process is seen at once (other
+# processes: within REFERENCE_SECONDS).
 for _model in (
     "catalogue.Procedure",
     "concerns.Category",
     "territory.Wilaya",
     "territory.Daira",
     "territory.Commune",
+    "organisation.Structure",  # supervision's communes carry their APC's path
 ):
     for _signal in (post_save, post_delete):
         _signal.connect(
@@ -195,66 +194,12 @@ COLUMNS = (
 )
 
 
-def raw_series(
-    level: int, area_id: int, subject_kind: str = SubjectKind.ALL, subject_id: int = 0
-) -> list[Period]:
-    """Months in order with their raw figures and the open count at each month's end. 1 query."""
-    rows = MonthlyStat.objects.filter(
-        level=level, area_id=area_id, subject_kind=subject_kind, subject_id=subject_id
-    ).values_list("month", "days", *ROW_COUNTERS)
-    months: dict[datetime.date, Period] = {}
-    for month, days, *counters in rows:
-        period = months.setdefault(month, Period(month))
-        if days == TOTALS:
-            for name, value in zip(ROW_COUNTERS, counters, strict=True):
-                setattr(period, name, value or 0)  # concern counters are NULL on procedures
-        else:
-            period.histogram[days] = period.histogram.get(days, 0) + counters[1]
-    running = 0
-    ordered = [months[m] for m in sorted(months)]
-    for period in ordered:
-        running += period.received - period.decided + period.reopened
-        period.open = running
-    return ordered
-
-
 def summary(periods: list[Period]) -> Period:
     total = Period(None)
     for period in periods:
         total.add(period)
     total.open = periods[-1].open if periods else 0
     return total
-
-
-def public_series(
-    level: int, area_id: int, subject_kind: str = SubjectKind.ALL, subject_id: int = 0
-) -> dict[str, object]:
-    """What a statistics page shows, suppressed, cached briefly (the roll-ups move each event)."""
-    key = f"transparency:series:{level}:{area_id}:{subject_kind}:{subject_id}"
-    found = cache.get(key)
-    if found is None:
-        periods = raw_series(level, area_id, subject_kind, subject_id)
-        found = {
-            "months": [p.public() for p in periods],
-            "summary": summary(periods).public(),
-        }
-        cache.set(key, found, CACHE_SECONDS)
-    return found
-
-
-def public_concern_series(level: int, area_id: int, category_id: int = 0) -> dict[str, object]:
-    """The concern figures of an area (one category, or all concerns), suppressed, cached."""
-    kind = SubjectKind.CONCERN_CATEGORY if category_id else SubjectKind.ALL_CONCERNS
-    key = f"transparency:concerns:{level}:{area_id}:{category_id}"
-    found = cache.get(key)
-    if found is None:
-        periods = raw_series(level, area_id, kind, category_id)
-        found = {
-            "months": [p.public_concerns() for p in periods],
-            "summary": summary(periods).public_concerns(),
-        }
-        cache.set(key, found, CACHE_SECONDS)
-    return found
 
 
 _TABLE = MonthlyStat._meta.db_table
@@ -324,26 +269,3 @@ def _as_date(value: Any) -> datetime.date:
 def updated_at() -> datetime.datetime | None:
     """When the statistics last changed: every change touches a national row."""
     return MonthlyStat.objects.filter(level=Level.NATION).aggregate(at=Max("updated_at"))["at"]
-
-
-def by_area(
-    level: int,
-    area_ids: list[int],
-    subject_kind: str = SubjectKind.ALL,
-    subject_id: int = 0,
-) -> dict[int, Period]:
-    """Whole-span figures of several areas side by side (supervision). One query."""
-    rows = MonthlyStat.objects.filter(
-        level=level, area_id__in=area_ids, subject_kind=subject_kind, subject_id=subject_id
-    ).values_list("area_id", "month", "days", *ROW_COUNTERS)
-    periods: dict[int, Period] = defaultdict(lambda: Period(None))
-    for area_id, _month, days, *counters in rows:
-        period = periods[area_id]
-        if days == TOTALS:
-            for name, value in zip(ROW_COUNTERS, counters, strict=True):
-                setattr(period, name, getattr(period, name) + (value or 0))
-        else:
-            period.histogram[days] = period.histogram.get(days, 0) + counters[1]
-    for period in periods.values():
-        period.open = period.received - period.decided + period.reopened
-    return periods

@@ -3,9 +3,9 @@
 Built to stay flat for 1,541 communes and millions of cases, without a cache of the figures:
 
 - the communes (names, daïra, wilaya, the APC's path for scoping) are kept in this process's
-  memory (:class:`_Territory`; the territory changes rarely: dropped on any save of a commune,
-  daïra, wilaya or structure, and after ``TERRITORY_SECONDS``), and which of them a set of
-  grants reaches is worked out once per set with ``Scope.can``;
+  memory (:class:`_Territory`, through ``selectors.memoised`` like the statistics' reference
+  data: dropped on any save of a commune, daïra, wilaya or structure, and after a while), and
+  which of them a set of grants reaches is worked out once per set with ``Scope.can``;
 - volumes, deadline compliance and satisfaction come from the monthly roll-ups, open, overdue
   and backlog age from the open backlog (``backlog.py``) - both small, never cases;
 - only the figures the order needs are read for every commune (none when sorted by name); the
@@ -17,8 +17,6 @@ So the page sorted by name costs the scope plus two small queries, whatever the 
 from __future__ import annotations
 
 import datetime
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
@@ -35,7 +33,7 @@ from baladiya.cases.workflow import CLOCK_RUNNING
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.territory.models import Commune
-from baladiya.transparency import backlog, suppression
+from baladiya.transparency import backlog, selectors, suppression
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 SORTS = (
@@ -71,8 +69,6 @@ class CommuneRow:
 
 # --- the communes, in memory -------------------------------------------------------------------
 
-TERRITORY_SECONDS = 600
-
 
 class Place(NamedTuple):
     """A supervised commune as the dashboard names it, in one language."""
@@ -95,7 +91,6 @@ class _Territory:
             ((apc, communes[apc.commune_id]) for apc in apcs if apc.commune_id in communes),
             key=lambda place: (place[1].name_fr, place[1].pk),
         )
-        self.loaded = time.monotonic()
         # Per set of grants and language: the places it reaches, named and in name order. A
         # handful of sets exist at a time (the ministry, 69 wilayas, the daïras); bounded anyway.
         self.reached: dict[tuple, list[Place]] = {}
@@ -117,25 +112,8 @@ class _Territory:
         return found
 
 
-_territory: _Territory | None = None
-_lock = threading.Lock()
-
-
-def forget_territory(**_kwargs: Any) -> None:
-    """Receiver: the territory or a structure changed; reload the communes on the next read."""
-    global _territory
-    _territory = None
-
-
 def _loaded_territory() -> _Territory:
-    global _territory
-    current = _territory
-    if current is None or time.monotonic() - current.loaded > TERRITORY_SECONDS:
-        with _lock:  # one thread reloads; the others waiting take its copy
-            current = _territory
-            if current is None or time.monotonic() - current.loaded > TERRITORY_SECONDS:
-                current = _territory = _Territory()
-    return current
+    return selectors.memoised(("supervision", "territory"), _Territory)
 
 
 def _grants_key(scope: Scope) -> tuple:

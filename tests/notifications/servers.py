@@ -1,12 +1,19 @@
-"""Real local servers the notification tests talk to: an HTTP SMS gateway and an SMTP server."""
+"""Real local servers the tests talk to: an HTTP SMS gateway, an SMTP server, and a Redis
+broker with a Celery worker."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -96,3 +103,92 @@ class SmtpSink:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+# --- a real broker and a real worker ------------------------------------------------------------
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def database_url() -> str:
+    """The test database's address, for a worker process that must share it (PostgreSQL)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def forget_connections(app) -> None:
+    """A closed pool (or one bound to another broker) is never reused: the next publisher builds
+    a new one for the broker configured then (what Celery does after a fork)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def redis_and_worker(port: int, directory: Path, env: dict[str, str]):
+    """A redis-server on ``port`` and a Celery worker (solo pool) using it as its broker, with
+    ``env`` added to this process's environment; both stopped on exit (the worker's output is
+    printed, for a failing test), and the app's broker set back to the configured one."""
+    from django.conf import settings
+
+    from baladiya.celery import app
+
+    redis = subprocess.Popen(
+        [
+            *("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", "no", "--dir", str(directory)),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    worker = None
+    try:
+        wait_for(lambda: listening(port), 10, "redis-server")
+        worker = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).parent / "celery"), "-A", "baladiya", "worker"),
+                *("--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=INFO"),
+            ],
+            env={
+                **os.environ,
+                "BALADIYA_ENV": "development",
+                "DATABASE_URL": database_url(),
+                "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0",
+                "REDIS_URL": "",
+                **env,
+            },
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        yield worker
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                output, _ = worker.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                output, _ = worker.communicate()
+            print(output[-4000:])
+        redis.terminate()
+        redis.wait(timeout=10)
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+        app.pool.force_close_all()
+        forget_connections(app)

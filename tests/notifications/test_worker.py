@@ -4,24 +4,18 @@ sends the backlog, every message exactly once. A real redis-server and a real wo
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from baladiya.cases import services
 from baladiya.catalogue.selectors import current_form_version
 from baladiya.notifications import dispatch
 from baladiya.notifications.models import Notification
 from tests.cases.helpers import simple_procedure
-from tests.notifications.servers import free_port
+from tests.notifications.servers import free_port, redis_and_worker, wait_for
 
 pytestmark = [
     pytest.mark.skipif(
@@ -31,28 +25,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is missing"),
 ]
-
-
-def _wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def _submit(procedure, citizen):
@@ -104,60 +76,17 @@ def test_redis_down_loses_nothing_and_the_worker_sends_each_message_once(
     assert waiting.count() == 6 and set(waiting.values_list("status", flat=True)) == {"pending"}
     assert not operator.requests and not smtp.messages
 
-    redis = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    worker = None
-    try:
-        _wait_for(lambda: _listening(port), 10, "redis-server")
-        env = {
-            **os.environ,
-            "BALADIYA_ENV": "development",
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": broker,
-            "REDIS_URL": "",
-            "NOTIFICATIONS_DELIVERY": "celery",
-            "SMS_BACKEND": "http",
-            "SMS_HTTP": json.dumps(settings.SMS_HTTP),
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp.port),
-        }
-        celery = Path(sys.executable).parent / "celery"
-        worker = subprocess.Popen(
-            [
-                str(celery),
-                "-A",
-                "baladiya",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            env=env,
-            cwd=Path(__file__).resolve().parents[2],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    extra = {
+        "NOTIFICATIONS_DELIVERY": "celery",
+        "SMS_BACKEND": "http",
+        "SMS_HTTP": json.dumps(settings.SMS_HTTP),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+    }
+    with redis_and_worker(port, tmp_path, extra):
         # On start the worker flushes the outbox: the backlog goes out.
-        _wait_for(
-            lambda: Notification.objects.filter(status="sent").count() == 6, 90, "the backlog"
-        )
+        wait_for(lambda: Notification.objects.filter(status="sent").count() == 6, 90, "the backlog")
         # A second flush, a duplicate task: nothing is sent twice.
         from baladiya.notifications.tasks import deliver_notification, flush_outbox
 
@@ -167,23 +96,10 @@ def test_redis_down_loses_nothing_and_the_worker_sends_each_message_once(
         # With Redis up, a new submission goes through the queue at once.
         dispatch.broker_is_back()
         _submit(procedure, citizen)
-        _wait_for(
+        wait_for(
             lambda: Notification.objects.filter(status="sent").count() == 8, 60, "a new message"
         )
         time.sleep(2)  # let the duplicate tasks run
         assert len(operator.requests) == 4 and len(smtp.messages) == 4
         texts = operator.texts
         assert len(set(texts)) == 4  # four cases, four different references
-    finally:
-        if worker is not None:
-            worker.terminate()
-            try:
-                output, _ = worker.communicate(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                output, _ = worker.communicate()
-            print(output[-4000:])
-        redis.terminate()
-        redis.wait(timeout=10)
-        app.conf.broker_url = django_settings.CELERY_BROKER_URL
-        app.pool.force_close_all()

@@ -28,3 +28,8 @@ def walk(case, steps, moment: datetime.datetime, *, citizen, admin):
                 reason="Parce que",
             )
     return case
+
+
+class Rollback(Exception):
+    """Raised at the end of one hypothesis example to undo its history (the test's own
+    transaction spans all examples)."""

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -344,14 +340,19 @@ def test_with_redis_down_the_export_waits_and_a_real_worker_prepares_it_when_it_
     """The production path end to end: Redis down at the request, then redis-server and a
     Celery worker; the sweep (what beat runs) hands the export on; the email goes by SMTP."""
     from baladiya.celery import app
-    from tests.notifications.servers import SmtpSink, free_port
-    from tests.notifications.test_worker import _database_url, _listening, _wait_for
+    from tests.notifications.servers import (
+        SmtpSink,
+        forget_connections,
+        free_port,
+        redis_and_worker,
+        wait_for,
+    )
 
     port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
     settings.NOTIFICATIONS_DELIVERY = "celery"
     app.conf.broker_url = broker
-    _forget_connections(app)  # another worker test may have closed the pool
+    forget_connections(app)  # another worker test may have closed the pool
     dispatch.broker_is_back()
     supervisor = pilots.people["supervisor_wilaya_a"]
     started = time.monotonic()
@@ -359,72 +360,26 @@ def test_with_redis_down_the_export_waits_and_a_real_worker_prepares_it_when_it_
     assert time.monotonic() - started < 5  # the refusal is fast: the page does not hang
     assert Export.objects.get(pk=export.pk).status == ExportStatus.PENDING
 
-    redis = subprocess.Popen(
-        [
-            *("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
-            *("--appendonly", "no", "--dir", str(tmp_path)),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    worker = None
     with SmtpSink() as smtp:
-        try:
-            _wait_for(lambda: _listening(port), 10, "redis-server")
-            env = {
-                **os.environ,
-                "BALADIYA_ENV": "development",
-                "DATABASE_URL": _database_url(),
-                "CELERY_BROKER_URL": broker,
-                "REDIS_URL": "",
-                "NOTIFICATIONS_DELIVERY": "celery",
-                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(smtp.port),
-            }
-            worker = subprocess.Popen(
-                [
-                    *(str(Path(sys.executable).parent / "celery"), "-A", "baladiya", "worker"),
-                    *("--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=INFO"),
-                ],
-                env=env,
-                cwd=Path(__file__).resolve().parents[2],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+        extra = {
+            "NOTIFICATIONS_DELIVERY": "celery",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp.port),
+        }
+        with redis_and_worker(port, tmp_path, extra):
             dispatch.broker_is_back()
             # What beat does every minute (here: as if the minute had passed).
             assert exports.sweep(now=timezone.now() + datetime.timedelta(minutes=2)) == 1
-            _wait_for(
+            wait_for(
                 lambda: Export.objects.get(pk=export.pk).status == ExportStatus.READY,
                 90,
                 "the export",
             )
-            _wait_for(lambda: len(smtp.messages) == 1, 60, "the email")
+            wait_for(lambda: len(smtp.messages) == 1, 60, "the email")
             exports.sweep(now=timezone.now() + datetime.timedelta(minutes=2))  # nothing twice
             time.sleep(2)
             assert len(smtp.messages) == 1
             export.refresh_from_db()
             assert export.file.open("rb").read().decode("utf-8").startswith("\ufeffWilaya")
-        finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    output, _ = worker.communicate(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    output, _ = worker.communicate()
-                print(output[-4000:])
-            redis.terminate()
-            redis.wait(timeout=10)
-            app.conf.broker_url = django_settings.CELERY_BROKER_URL
-            app.pool.force_close_all()
-            _forget_connections(app)
-
-
-def _forget_connections(app) -> None:
-    """A closed pool (or one bound to another broker) is never reused: the next publisher builds
-    a new one for the broker configured then (what Celery does after a fork)."""
-    app._pool = None
-    app.amqp._producer_pool = None

@@ -21,7 +21,7 @@ from baladiya.core.calendar import local_date
 from baladiya.transparency import backlog
 from baladiya.transparency.models import OpenBacklog
 from tests.cases.helpers import make_case, simple_procedure
-from tests.transparency.histories import walk
+from tests.transparency.histories import Rollback, walk
 
 START = datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC)
 
@@ -126,10 +126,6 @@ def test_the_backlog_matches_a_direct_count_of_the_cases(pilots, citizen):
     assert found.oldest == local_date(oldest)
 
 
-class _Rollback(Exception):
-    pass
-
-
 @pytest.mark.django_db(transaction=False)
 @settings(
     max_examples=25,
@@ -164,8 +160,8 @@ def test_incremental_and_rebuilt_backlogs_are_equal_after_any_history(pilots, ci
                 case = walk(case, steps, moment, citizen=citizen, admin=admin)
             assert backlog.table() == backlog.compute_from_raw()
             assert min(OpenBacklog.objects.values_list("cases", flat=True), default=0) >= 0
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
 
 
