@@ -47,6 +47,17 @@ def _pages_kept_per_test(monkeypatch):
     monkeypatch.setattr(pagecache, "PREFIX", f"pagecache-{uuid.uuid4().hex}")
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_per_test():
+    """Reference data kept by the process (core.memo) is forgotten between tests: each test's
+    procedures, areas and structures are its own."""
+    from baladiya.core import memo
+
+    memo.forget()
+    yield
+    memo.forget()
+
+
 @dataclass
 class Pilots:
     """Two communes in different wilayas, with the people of the permission matrix.

@@ -46,11 +46,7 @@ INBOX_FIELDS = (
     "status",
     "due_date",
     "applicant_name",
-    "procedure__id",
-    "procedure__name_fr",
-    "procedure__name_ar",
-    "procedure__name_en",
-    "procedure__name_kab",
+    "procedure_id",  # its name comes from the views' reference data, not a join
     "assignee__id",
     "assignee__username",
     "assignee__first_name",
@@ -99,6 +95,29 @@ def deadline_flags() -> dict[str, When_]:
             When(running & Q(due_date__gte=now, due_date__lte=soon), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
+        ),
+    }
+
+
+def deadline_flags_sql() -> dict[str, RawSQL]:
+    """The same flags as :func:`deadline_flags`, written as SQL for the inbox's hot query:
+    resolving, hashing and compiling the ``Case``/``When`` trees was a quarter of its time.
+    The columns are unqualified so that the expressions hold in a subquery too (the inbox's
+    other tables have no ``status`` or ``due_date``); 1 or 0, which sort like booleans."""
+    now = today()
+    soon = calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+    running = (Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW)
+    is_running = "status IN (%s, %s, %s)"
+    return {
+        "is_overdue": RawSQL(  # noqa: S611 - constant SQL, every value a parameter
+            f"CASE WHEN {is_running} AND due_date < %s THEN 1 ELSE 0 END",
+            (*running, now),
+            output_field=IntegerField(),
+        ),
+        "is_due_soon": RawSQL(  # noqa: S611 - constant SQL, every value a parameter
+            f"CASE WHEN {is_running} AND due_date >= %s AND due_date <= %s THEN 1 ELSE 0 END",
+            (*running, now, soon),
+            output_field=IntegerField(),
         ),
     }
 
@@ -244,7 +263,7 @@ def inbox_page(
         f"_count_{i}": RawSQL(*_bounded_count_sql(qs), output_field=IntegerField())  # noqa: S611
         for i, qs in enumerate(counted)
     }
-    flags = deadline_flags()
+    flags = deadline_flags_sql()
 
     def fetch(start: int) -> list[Case]:
         window = slice(start, start + INBOX_PAGE_SIZE + 1)
@@ -257,7 +276,7 @@ def inbox_page(
             rows = filtered
         listing = (
             rows.annotate(**flags, **subqueries)
-            .select_related("procedure", "assignee")
+            .select_related("assignee")
             .only(*INBOX_FIELDS)
             .order_by(*INBOX_ORDER)
         )

@@ -15,6 +15,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +31,10 @@ from baladiya.cases.workflow import (
     TransitionNotAllowed,
 )
 from baladiya.catalogue.form_engine import answers_for_display, build_form
+from baladiya.catalogue.models import Procedure
 from baladiya.catalogue.selectors import current_form_version, published_procedures
+from baladiya.catalogue.text import LANGUAGES
+from baladiya.core import memo
 from baladiya.core.params import whole_number
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
@@ -65,8 +71,7 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
             "status": status,
             "query": search,
             "statuses": [s for s in Status.choices if s[0] in PROCEDURE_STATUSES],
-            "procedures": [(p.pk, p.name) for p in published_procedures()],
-            "procedure_id": procedure_id,
+            "procedure_options": _procedure_options(procedure_id),
             "counts": page.tab_counts,
             "rows": _inbox_rows(page.object_list),
             "tabs": [
@@ -79,34 +84,79 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
 
 
-def _inbox_rows(cases: list[Case]) -> list[dict[str, Any]]:
-    """What each inbox row shows, as plain dicts.
+# One inbox row. Built with format_html (every value escaped) rather than a template loop: for
+# 25 rows the loop cost more than the query that found them.
+_ROW = (
+    '<tr{}><td><input type="checkbox" name="case" value="{}" id="select-{}" aria-label="{}"></td>'
+    '<td><a href="{}" dir="ltr">{}</a></td><td>{}</td><td>{}</td>'
+    '<td><span class="status status-{}">{}</span>{}</td><td>{}</td><td>{}</td></tr>\n'
+)
+_OVERDUE_ROW = mark_safe(' class="overdue"')
 
-    The template engine resolves a dict key at once, where a model attribute first costs it a
-    failed item lookup (an exception each time). With one reverse() and one table of status
-    labels for all of them, rendering the rows costs a few times less.
-    """
+
+def _inbox_rows(cases: list[Case]) -> SafeString:
+    """The inbox's table rows (cases/staff/inbox.html shows the columns' headings).
+
+    One reverse() and one table of status labels serve every row."""
     # The links differ only by pk: "/fr/staff/cases/0/" → "/fr/staff/cases/".
     prefix = reverse("cases:staff-case", kwargs={"pk": 0})[:-2]
     # get_status_display() rebuilds and translates the whole choices table at every call.
     labels = {value: str(label) for value, label in Status.choices}
-    return [
-        {
-            "pk": case.pk,
-            "url": f"{prefix}{case.pk}/",
-            "reference": case.reference,
-            "select_label": _("Select %(reference)s") % {"reference": case.reference},
-            "procedure": case.procedure.name if case.procedure else "",
-            "applicant": case.applicant_name,
-            "status": case.status,
-            "status_label": labels[case.status],
-            "overdue": case.is_overdue,  # type: ignore[attr-defined]  # annotated
-            "due_soon": case.is_due_soon,  # type: ignore[attr-defined]
-            "due": date_format(case.due_date, "SHORT_DATE_FORMAT") if case.due_date else "—",
-            "assignee": case.assignee.display_name if case.assignee else "—",
-        }
-        for case in cases
-    ]
+    overdue = format_html(' <span class="badge badge-late">{}</span>', _("Overdue"))
+    due_soon = format_html(' <span class="badge badge-soon">{}</span>', _("Due soon"))
+    select = _("Select %(reference)s")
+    names = procedure_names(published_only=False)
+    rows = []
+    for case in cases:
+        late = case.is_overdue  # type: ignore[attr-defined]  # annotated
+        badge = overdue if late else due_soon if case.is_due_soon else ""  # type: ignore[attr-defined]
+        rows.append(
+            format_html(
+                _ROW,
+                _OVERDUE_ROW if late else "",
+                case.pk,
+                case.pk,
+                select % {"reference": case.reference},
+                f"{prefix}{case.pk}/",
+                case.reference,
+                names.get(case.procedure_id, ""),
+                case.applicant_name,
+                case.status,
+                labels[case.status],
+                badge,
+                date_format(case.due_date, "SHORT_DATE_FORMAT") if case.due_date else "—",
+                case.assignee.display_name if case.assignee else "—",
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each row built by format_html
+
+
+def _procedure_options(selected: int | None) -> SafeString:
+    """The procedure filter's ``<option>`` elements, ``selected`` marked."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, _SELECTED if pk == selected else "", name) for pk, name in procedure_names().items()),
+    )
+
+
+_SELECTED = mark_safe(" selected")
+
+
+def procedure_names(*, published_only: bool = True) -> dict[int, str]:
+    """Procedures' names in the reader's language, published ones in catalogue order, or every
+    one (an inbox still lists the cases of a withdrawn procedure). Kept a while in this process,
+    like the other reference data: a page never joins the catalogue for a name."""
+
+    def load() -> dict[int, str]:
+        procedures = (
+            published_procedures()
+            if published_only
+            else Procedure.objects.only(*(f"name_{code}" for code in LANGUAGES))
+        )
+        return {p.pk: str(p.name) for p in procedures}
+
+    return memo.memoised(("cases", "procedure-names", published_only, get_language()), load)  # type: ignore[no-any-return]
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from baladiya.core.memo import memoised
 from baladiya.territory.models import Commune, Daira, Wilaya
 from baladiya.transparency.models import Level
 
@@ -32,8 +33,6 @@ class Area:
 def area(slug: str, pk: int) -> Area:
     """The area and its neighbours: two queries at most, then kept a while in this process
     (territory names change by migration or import, not by the minute)."""
-    from baladiya.transparency.selectors import memoised
-
     if slug not in LEVEL_SLUGS:
         raise Http404
     return memoised(("area", slug, pk, get_language()), lambda: _load(slug, pk))  # type: ignore[no-any-return]

@@ -6,58 +6,19 @@ Every public figure goes through ``suppression`` here, so no view can forget it.
 from __future__ import annotations
 
 import datetime
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from django.db import connection
 from django.db.models import Max
-from django.db.models.signals import post_delete, post_save
 
 from baladiya.transparency import suppression
 from baladiya.transparency.models import Level, MonthlyStat, SubjectKind
 
-CACHE_SECONDS = 120
-# Reference data of the pages (area names, procedure and category lists) is kept this long in
-# each process: it changes by hand, rarely, and a page is cached this long anyway. The roll-ups
-# themselves are read at every page miss.
-REFERENCE_SECONDS = CACHE_SECONDS
-_memo: dict[tuple, tuple[float, Any]] = {}
-
-
-def memoised(key: tuple, load: Callable[[], Any]) -> Any:
-    """``load()``, kept REFERENCE_SECONDS in this process under ``key``."""
-    now = time.monotonic()
-    hit = _memo.get(key)
-    if hit is not None and now - hit[0] < REFERENCE_SECONDS:
-        return hit[1]
-    value = load()
-    if len(_memo) > 20000:  # every area in four languages is ~6,500 keys
-        _memo.clear()
-    _memo[key] = (now, value)
-    return value
-
-
-def forget_reference_data(**_kwargs: Any) -> None:
-    _memo.clear()
-
-
-# A procedure, category, area or structure saved in this process is seen at once (other
-# processes: within REFERENCE_SECONDS).
-for _model in (
-    "catalogue.Procedure",
-    "concerns.Category",
-    "territory.Wilaya",
-    "territory.Daira",
-    "territory.Commune",
-    "organisation.Structure",  # supervision's communes carry their APC's path
-):
-    for _signal in (post_save, post_delete):
-        _signal.connect(
-            forget_reference_data, sender=_model, dispatch_uid=f"transparency-memo-{_model}"
-        )
+CACHE_SECONDS = 120  # the statistics pages and open data, in the page cache
+# Reference data (area names, procedure and category lists) is kept in each process as long as
+# that, through core.memo: the roll-ups themselves are read at every page miss.
 
 
 _EXACT = {0.5: (1, 2), 0.9: (9, 10)}

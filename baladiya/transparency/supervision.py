@@ -3,7 +3,7 @@
 Built to stay flat for 1,541 communes and millions of cases, without a cache of the figures:
 
 - the communes (names, daïra, wilaya, the APC's path for scoping) are kept in this process's
-  memory (:class:`_Territory`, through ``selectors.memoised`` like the statistics' reference
+  memory (:class:`_Territory`, through ``core.memo`` like the statistics' reference
   data: dropped on any save of a commune, daïra, wilaya or structure, and after a while), and
   which of them a set of grants reaches is worked out once per set with ``Scope.can``;
 - volumes, deadline compliance and satisfaction come from the monthly roll-ups, open, overdue
@@ -30,10 +30,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from baladiya.cases.models import Case
 from baladiya.cases.workflow import CLOCK_RUNNING
+from baladiya.core import memo
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.territory.models import Commune
-from baladiya.transparency import backlog, selectors, suppression
+from baladiya.transparency import backlog, suppression
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 SORTS = (
@@ -113,7 +114,7 @@ class _Territory:
 
 
 def _loaded_territory() -> _Territory:
-    return selectors.memoised(("supervision", "territory"), _Territory)
+    return memo.memoised(("supervision", "territory"), _Territory)
 
 
 def _grants_key(scope: Scope) -> tuple:

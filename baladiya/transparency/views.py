@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from baladiya.catalogue.models import Procedure
-from baladiya.core import pagecache
+from baladiya.core import memo, pagecache
 from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required
@@ -112,11 +112,11 @@ def _categories() -> list[Any]:
 def _pick(key: str, load: Callable[[], list[Any]], wanted: int) -> tuple[list[Any], Any]:
     """The (memoised) choices of a picker and the one asked for; a choice unknown to the memo
     reloads it once (it may have just been published), then is a 404."""
-    choices = selectors.memoised((key,), load)
+    choices = memo.memoised((key,), load)
     current = next((c for c in choices if c.pk == wanted), None) if wanted else None
     if wanted and current is None:
-        selectors.forget_reference_data()
-        choices = selectors.memoised((key,), load)
+        memo.forget()
+        choices = memo.memoised((key,), load)
         current = next((c for c in choices if c.pk == wanted), None)
         if current is None:
             raise Http404
@@ -137,7 +137,7 @@ def _options(key: str, choices: list[Any], current: Any) -> SafeString:
         )
 
     chosen = current.pk if current is not None else 0
-    return selectors.memoised(
+    return memo.memoised(
         ("options", key, get_language(), chosen, tuple(c.pk for c in choices)), build
     )  # type: ignore[no-any-return]
 

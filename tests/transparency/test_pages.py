@@ -9,8 +9,8 @@ import json
 import pytest
 from django.utils import translation
 
+from baladiya.core import memo
 from baladiya.territory.models import Commune
-from baladiya.transparency import selectors
 from tests.cases.helpers import make_case, simple_procedure
 
 
@@ -101,7 +101,7 @@ def test_statistics_pages_run_the_same_queries_for_2_and_20_cases(
         while Case.objects.count() < total:
             make_case(procedure, ons_code="0301", applicant=citizen)
         cache.clear()
-        selectors.forget_reference_data()
+        memo.forget()
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 

@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 from baladiya.cases import services
 from baladiya.cases.models import Case
 from baladiya.cases.workflow import CLOCK_RUNNING, OPEN_STATUSES
+from baladiya.core import memo
 from baladiya.core.calendar import local_date
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Scope
-from baladiya.transparency import selectors, supervision
+from baladiya.transparency import supervision
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 from tests.cases.helpers import make_case, simple_procedure
 
@@ -92,7 +93,7 @@ def test_the_communes_are_read_once_then_kept_in_memory(client, pilots):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    selectors.forget_reference_data()
+    memo.forget()
     client.force_login(pilots.people["supervisor_ministry"])
     with CaptureQueriesContext(connection) as cold:
         client.get(_url("transparency:supervision"))
