@@ -221,6 +221,10 @@ if S3_BUCKET:
     }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 0
 
+# Django's database sessions and model backend, each reading in one statement what a signed-in
+# page needs (core.sessions; organisation.backends: the user with their grants).
+SESSION_ENGINE = "baladiya.core.sessions"
+AUTHENTICATION_BACKENDS = ["baladiya.organisation.backends.ScopedModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

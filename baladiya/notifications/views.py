@@ -103,7 +103,7 @@ def phone_code(request: HttpRequest) -> HttpResponse:
                 status = 429 if refusal.code == "too_many_attempts" else 400
             else:
                 request.session.pop(SESSION_KEY, None)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
                 return redirect(_next_url(request))
         else:
             status = 400

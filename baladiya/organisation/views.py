@@ -97,7 +97,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = CitizenSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         next_url = request.POST.get("next", "")
         from django.utils.http import url_has_allowed_host_and_scheme
 

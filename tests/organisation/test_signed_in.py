@@ -1,0 +1,91 @@
+"""A signed-in request: the session, its user and their grants, read in two statements.
+
+The lean session store (core.sessions) and the backend that builds the scope with the user
+(organisation.backends) must change nothing a user can see: expired sessions, revoked
+memberships, closed structures and deactivated accounts count from the very next request.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user
+from django.contrib.sessions.models import Session
+from django.test import RequestFactory
+from django.utils import timezone
+
+from baladiya.organisation import services
+from baladiya.organisation.backends import ScopedModelBackend
+from baladiya.organisation.models import Membership, Role
+from baladiya.organisation.scoping import Scope
+
+INBOX = "/fr/staff/cases/"
+
+
+def test_the_user_and_their_grants_come_in_one_query(pilots, django_assert_num_queries):
+    agent = pilots.people["agent_a"]
+    services.grant_membership(actor=None, user=agent, structure=pilots.apc_a, role=Role.AGENT)
+    with django_assert_num_queries(1):
+        user = ScopedModelBackend().get_user(agent.pk)
+        scope = Scope.of(user)
+    assert user == agent and user.first_name == agent.first_name
+    assert {(g.structure_id, g.role) for g in scope.grants} == {
+        (pilots.civil_status_a.pk, Role.AGENT),
+        (pilots.apc_a.pk, Role.AGENT),
+    }
+    assert scope.grants == Scope(agent).grants  # the same grants as the scope reads itself
+
+
+def test_a_citizen_has_no_grants_and_an_unknown_user_is_nobody(pilots):
+    citizen = ScopedModelBackend().get_user(pilots.people["citizen"].pk)
+    assert citizen is not None and Scope.of(citizen).grants == ()
+    assert ScopedModelBackend().get_user(10**9) is None
+
+
+def test_a_revoked_membership_counts_from_the_next_request(client, pilots):
+    agent = pilots.people["agent_a"]
+    client.force_login(agent)
+    assert client.get(INBOX).status_code == 200
+    services.revoke_membership(actor=None, membership=Membership.objects.get(user=agent))
+    assert client.get(INBOX).status_code == 403
+
+
+def test_a_closed_structure_grants_nothing(client, pilots):
+    agent = pilots.people["agent_a"]
+    client.force_login(agent)
+    pilots.civil_status_a.is_active = False
+    pilots.civil_status_a.save(update_fields=["is_active"])
+    assert client.get(INBOX).status_code == 403
+
+
+def test_a_deactivated_agent_is_signed_out_at_once(client, pilots):
+    agent = pilots.people["agent_a"]
+    client.force_login(agent)
+    agent.is_active = False
+    agent.save(update_fields=["is_active"])
+    response = client.get(INBOX)
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_an_expired_session_signs_nobody_in(client, pilots):
+    client.force_login(pilots.people["agent_a"])
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(INBOX).status_code == 302
+
+
+def test_a_forged_session_cookie_is_an_anonymous_visitor(client, pilots):
+    client.cookies["sessionid"] = "not-a-session-key-at-all"
+    response = client.get(INBOX)
+    assert response.status_code == 302
+    client.cookies["sessionid"] = "x" * 40  # well-formed, unknown
+    assert client.get("/fr/").status_code == 200
+
+
+def test_the_session_survives_from_request_to_request(client, pilots):
+    agent = pilots.people["agent_a"]
+    client.force_login(agent)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    assert get_user(request) == agent
+    assert client.get(INBOX).status_code == 200
+    assert client.get(INBOX).status_code == 200
