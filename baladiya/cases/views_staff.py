@@ -119,7 +119,7 @@ def _inbox_rows(cases: list[Case]) -> SafeString:
                 select % {"reference": case.reference},
                 f"{prefix}{case.pk}/",
                 case.reference,
-                names.get(case.procedure_id, ""),
+                names.get(case.procedure_id or 0, ""),
                 case.applicant_name,
                 case.status,
                 labels[case.status],

@@ -233,11 +233,12 @@ def user_with_scope(user_id: Any) -> User | None:
     if not rows:
         return None
     user = rows[0]
-    grants = tuple(
-        Grant(r.grant_structure_id, r.grant_path, r.grant_role)
+    # The raw query's extra columns are attributes of each row.
+    columns = [
+        (getattr(r, "grant_structure_id"), getattr(r, "grant_path"), getattr(r, "grant_role"))
         for r in rows
-        if r.grant_structure_id is not None
-    )
+    ]  # noqa: B009
+    grants = tuple(Grant(sid, path, role) for sid, path, role in columns if sid is not None)
     user._baladiya_scope = Scope(user, grants)  # type: ignore[attr-defined]
     return user
 
