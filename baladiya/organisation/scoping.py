@@ -233,12 +233,13 @@ def user_with_scope(user_id: Any) -> User | None:
     if not rows:
         return None
     user = rows[0]
-    # The raw query's extra columns are attributes of each row.
-    columns = [
-        (getattr(r, "grant_structure_id"), getattr(r, "grant_path"), getattr(r, "grant_role"))
-        for r in rows
-    ]  # noqa: B009
-    grants = tuple(Grant(sid, path, role) for sid, path, role in columns if sid is not None)
+    # The raw query's extra columns are plain attributes of each row.
+    columns = [vars(r) for r in rows]
+    grants = tuple(
+        Grant(c["grant_structure_id"], c["grant_path"], c["grant_role"])
+        for c in columns
+        if c["grant_structure_id"] is not None
+    )
     user._baladiya_scope = Scope(user, grants)  # type: ignore[attr-defined]
     return user
 
