@@ -39,21 +39,6 @@ INBOX_PAGE_SIZE = 25
 # Counting stops here: an exact COUNT(*) reads every matching row (a busy commune's "All" tab is
 # 100,000 cases at national scale), and "1000+" tells an agent as much as the exact figure.
 COUNT_CAP = 1000
-# Only what an inbox row shows: the answers and the search text are large and never displayed.
-INBOX_FIELDS = (
-    "id",
-    "reference",
-    "status",
-    "due_date",
-    "applicant_name",
-    "procedure_id",  # its name comes from the views' reference data, not a join
-    "assignee__id",
-    "assignee__username",
-    "assignee__first_name",
-    "assignee__last_name",
-)
-
-
 # Overdue first, then by due date; the primary key makes pages stable.
 INBOX_ORDER = ("-is_overdue", "due_date", "submitted_at", "pk")
 
@@ -187,12 +172,27 @@ class BoundedCount:
         return f"{self.value}+" if self.capped else str(self.value)
 
 
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """What an inbox row shows, read as plain values (no model instance per row)."""
+
+    pk: int
+    reference: str
+    status: str
+    due_date: datetime.date | None
+    applicant_name: str
+    procedure_id: int | None
+    is_overdue: bool
+    is_due_soon: bool
+    assignee: str  # the assignee's display name, "" when nobody
+
+
 @dataclass(frozen=True)
 class InboxPage:
     """One page of an inbox, with the bounded counts the page shows (same shape as a Django
     ``Page`` for the pagination links, without its exact ``COUNT(*)``)."""
 
-    object_list: list[Case]
+    object_list: list[InboxRow]
     number: int
     count: BoundedCount  # the cases matching the tab and filters
     tab_counts: dict[str, BoundedCount]  # "mine" and "unassigned", whatever the filters
@@ -223,6 +223,25 @@ class InboxPage:
         return self
 
 
+# The inbox's statements, as compiled for one agent's grants, tab, filters, page and day (see
+# inbox_page). Only SQL and its parameters: the rows are read at every request.
+_compiled: dict[tuple, tuple[str, tuple, int]] = {}
+_COMPILED_MAX = 4096
+_ROW_FIELDS = (
+    "pk",
+    "reference",
+    "status",
+    "due_date",
+    "applicant_name",
+    "procedure_id",
+    "is_overdue",
+    "is_due_soon",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
 def inbox_page(
     scope: Scope,
     *,
@@ -237,10 +256,41 @@ def inbox_page(
     The page's rows (one more fetched, to know whether a next page exists) carry the bounded
     counts as uncorrelated subqueries, which the database evaluates once per statement: on a
     loaded server each round trip costs more than the counting. An empty page falls back to a
-    second query for the counts. The filters are combined as ``Q`` objects and applied in few
-    ``filter()`` calls: building and compiling querysets, not the database, was most of this
-    page's time.
+    second query for the counts.
+
+    Building and compiling the querysets, not the database, was most of this page's time: the
+    statement is compiled once per agent (with their grants), tab, filters, page and day in
+    each process, and only executed after that.
     """
+    number = max(1, whole_number(page, 1, maximum=100_000))
+    key = (scope.user.pk, scope.is_platform_admin, scope.grants, tab, status, procedure_id, search)
+    rows, n_counts = _read_rows(scope, key, number)
+    if rows:
+        counts = [_bounded(v) for v in rows[0][len(_ROW_FIELDS) :]]
+    else:
+        querysets = _inbox_querysets(scope, tab, status, procedure_id, search)[0]
+        if number == 1:  # nothing matches: only the tabs are left to count
+            counts = bounded_counts(*querysets[:2]) + [BoundedCount(0, False)] * (n_counts - 2)
+        else:
+            counts = bounded_counts(*querysets)
+    total = counts[2] if len(counts) == 3 else counts[0 if tab == Tab.MINE else 1]
+    last = max(1, -(-total.value // INBOX_PAGE_SIZE))
+    if not rows and number > last:  # past the end, like Paginator.get_page: the last page
+        number = last
+        rows = _read_rows(scope, key, number)[0]
+    return InboxPage(
+        object_list=[_row(r) for r in rows[:INBOX_PAGE_SIZE]],
+        number=number,
+        count=total,
+        tab_counts={Tab.MINE: counts[0], Tab.UNASSIGNED: counts[1]},
+        has_next=len(rows) > INBOX_PAGE_SIZE,
+    )
+
+
+def _inbox_querysets(
+    scope: Scope, tab: str, status: str, procedure_id: int | None, search: str
+) -> tuple[list[QuerySet[Case]], QuerySet[Case]]:
+    """The querysets counted (mine, unassigned and, when filtered, the tab's) and the tab's."""
     open_cases = Case.objects.filter(_procedures_q(scope), status__in=OPEN_STATUSES)
     mine = open_cases.filter(assignee_id=scope.user.pk)
     unassigned = open_cases.filter(assignee__isnull=True)
@@ -259,48 +309,66 @@ def inbox_page(
     counted = [mine, unassigned, filtered]
     if not (search or status or procedure_id) and tab in (Tab.MINE, Tab.UNASSIGNED):
         counted.pop()  # the tab's own count is the page's: counted once
+    return counted, filtered
+
+
+def _read_rows(scope: Scope, key: tuple, number: int) -> tuple[list[tuple], int]:
+    """The page's rows (values of _ROW_FIELDS, then the counts) and how many counts."""
+    flags = deadline_flags_sql()
+    key = (*key, number, *(p for f in flags.values() for p in f.params))
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = _compile_listing(scope, key, number, flags)
+        if len(_compiled) >= _COMPILED_MAX:
+            _compiled.clear()
+        _compiled[key] = compiled
+    sql, params, n_counts = compiled
+    if not sql:  # a scope that reaches no structure
+        return [], n_counts
+    with connections[Case.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall(), n_counts
+
+
+def _compile_listing(
+    scope: Scope, key: tuple, number: int, flags: dict[str, RawSQL]
+) -> tuple[str, tuple, int]:
+    tab, status, procedure_id, search = key[3:7]
+    counted, filtered = _inbox_querysets(scope, tab, status, procedure_id, search)
     subqueries = {  # SQL compiled by Django from querysets, every value a bound parameter
         f"_count_{i}": RawSQL(*_bounded_count_sql(qs), output_field=IntegerField())  # noqa: S611
         for i, qs in enumerate(counted)
     }
-    flags = deadline_flags_sql()
-
-    def fetch(start: int) -> list[Case]:
-        window = slice(start, start + INBOX_PAGE_SIZE + 1)
-        if tab == Tab.ALL:
-            # Sort the narrow rows first, then join and read the page's only: joining every
-            # case of the structure's history before the sort made "All" cost that history.
-            ids = filtered.annotate(**flags).order_by(*INBOX_ORDER).values("pk")[window]
-            rows, window = Case.objects.filter(pk__in=ids), slice(None)
-        else:
-            rows = filtered
-        listing = (
-            rows.annotate(**flags, **subqueries)
-            .select_related("assignee")
-            .only(*INBOX_FIELDS)
-            .order_by(*INBOX_ORDER)
-        )
-        return list(listing[window])
-
-    number = max(1, whole_number(page, 1, maximum=100_000))
-    rows = fetch((number - 1) * INBOX_PAGE_SIZE)
-    if rows:
-        counts = [_bounded(getattr(rows[0], f"_count_{i}")) for i in range(len(counted))]
-    elif number == 1:  # nothing matches: only the tabs are left to count
-        counts = bounded_counts(*counted[:2]) + [BoundedCount(0, False)] * (len(counted) - 2)
+    start = (number - 1) * INBOX_PAGE_SIZE
+    window = slice(start, start + INBOX_PAGE_SIZE + 1)
+    if tab == Tab.ALL:
+        # Sort the narrow rows first, then join and read the page's only: joining every case
+        # of the structure's history before the sort made "All" cost that history.
+        ids = filtered.annotate(**flags).order_by(*INBOX_ORDER).values("pk")[window]
+        rows, window = Case.objects.filter(pk__in=ids), slice(None)
     else:
-        counts = bounded_counts(*counted)
-    total = counts[2] if len(counts) == 3 else counts[0 if tab == Tab.MINE else 1]
-    last = max(1, -(-total.value // INBOX_PAGE_SIZE))
-    if not rows and number > last:  # past the end, like Paginator.get_page: the last page
-        number = last
-        rows = fetch((number - 1) * INBOX_PAGE_SIZE)
-    return InboxPage(
-        object_list=rows[:INBOX_PAGE_SIZE],
-        number=number,
-        count=total,
-        tab_counts={Tab.MINE: counts[0], Tab.UNASSIGNED: counts[1]},
-        has_next=len(rows) > INBOX_PAGE_SIZE,
+        rows = filtered
+    listing = (
+        rows.annotate(**flags, **subqueries)
+        .order_by(*INBOX_ORDER)
+        .values_list(*_ROW_FIELDS, *subqueries)[window]
+    )
+    try:
+        sql, params = listing.query.get_compiler(using=listing.db).as_sql()
+    except EmptyResultSet:
+        return "", (), len(counted)
+    return sql, tuple(params), len(counted)
+
+
+def _row(values: tuple) -> InboxRow:
+    pk, reference, status, due, applicant, procedure, late, soon, username, first, last = values[
+        : len(_ROW_FIELDS)
+    ]
+    if isinstance(due, str):  # SQLite hands dates back as text to a plain cursor
+        due = datetime.date.fromisoformat(due)
+    name = f"{first or ''} {last or ''}".strip() or (username or "")
+    return InboxRow(
+        pk, reference or "", status, due, applicant or "", procedure, bool(late), bool(soon), name
     )
 
 

@@ -94,7 +94,7 @@ _ROW = (
 _OVERDUE_ROW = mark_safe(' class="overdue"')
 
 
-def _inbox_rows(cases: list[Case]) -> SafeString:
+def _inbox_rows(cases: list[selectors.InboxRow]) -> SafeString:
     """The inbox's table rows (cases/staff/inbox.html shows the columns' headings).
 
     One reverse() and one table of status labels serve every row."""
@@ -108,8 +108,8 @@ def _inbox_rows(cases: list[Case]) -> SafeString:
     names = procedure_names(published_only=False)
     rows = []
     for case in cases:
-        late = case.is_overdue  # type: ignore[attr-defined]  # annotated
-        badge = overdue if late else due_soon if case.is_due_soon else ""  # type: ignore[attr-defined]
+        late = case.is_overdue
+        badge = overdue if late else due_soon if case.is_due_soon else ""
         rows.append(
             format_html(
                 _ROW,
@@ -125,7 +125,7 @@ def _inbox_rows(cases: list[Case]) -> SafeString:
                 labels[case.status],
                 badge,
                 date_format(case.due_date, "SHORT_DATE_FORMAT") if case.due_date else "—",
-                case.assignee.display_name if case.assignee else "—",
+                case.assignee or "—",
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 - each row built by format_html
