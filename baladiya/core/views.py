@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET
 
 from baladiya.core import pagecache
 from baladiya.organisation.scoping import Scope
-from baladiya.territory.selectors import pilot_communes
+from baladiya.territory.selectors import kept_pilot_communes
 
 
 @require_GET
 @pagecache.for_visitors("home")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"pilot_communes": pilot_communes()})
+    return render(request, "core/home.html", {"pilot_communes": kept_pilot_communes()})
 
 
 @require_GET

@@ -5,6 +5,7 @@ import functools
 from django.db.models import QuerySet
 from django.dispatch import receiver
 
+from baladiya.core import memo
 from baladiya.territory.models import Commune, Wilaya
 from baladiya.territory.signals import territory_changed
 
@@ -40,6 +41,12 @@ def pilot_communes() -> QuerySet[Commune]:
         .select_related("daira__wilaya")
         .order_by("daira__wilaya__number")
     )
+
+
+def kept_pilot_communes() -> list[Commune]:
+    """:func:`pilot_communes` as reference data kept a while in this process (core.memo), for
+    pages that only show them."""
+    return memo.memoised(("territory", "pilot-communes"), lambda: list(pilot_communes()))  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,3 +92,4 @@ def search_communes(*, query: str = "", wilaya_number: int | None = None) -> Que
 @receiver(territory_changed)
 def _forget_commune_index(**kwargs: object) -> None:
     _commune_index.cache_clear()
+    memo.forget()  # an import writes in bulk, without the models' save signals
