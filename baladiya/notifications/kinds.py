@@ -233,6 +233,13 @@ _KINDS = [
         _("The file is kept for {days} days; after that, ask for it again."),
         for_staff=True,
     ),
+    MessageKind(
+        "export_failed",
+        _("Export failed (staff)"),
+        _("Your export could not be prepared: {export}"),
+        _('Baladiya: your export "{export}" could not be prepared. {reason} Your exports: {link}'),
+        for_staff=True,
+    ),
 ]
 KINDS: dict[str, MessageKind] = {k.key: k for k in _KINDS}
 

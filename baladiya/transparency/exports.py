@@ -335,33 +335,40 @@ def run(export_id: int) -> str:
 
 
 def _fail(export: Export, error: str) -> str:
-    Export.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
-        status=ExportStatus.FAILED, error=error[:300], finished_at=timezone.now()
-    )
+    """Mark the export failed with ``error`` (a gettext_noop of ERRORS) and tell the requester,
+    unless the sweep already did."""
+    with transaction.atomic():
+        failed = Export.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=error[:300], finished_at=timezone.now()
+        )
+        if failed:
+            _notify(export, error=error)
     return ExportStatus.FAILED
 
 
-def _notify(export: Export) -> None:
-    """An email to the requester, through the outbox (written in this transaction)."""
+def _notify(export: Export, error: str = "") -> None:
+    """An email to the requester, through the outbox (written in this transaction): the file
+    is ready, or (``error``) it could not be prepared and why."""
     from baladiya.notifications.models import Channel
     from baladiya.notifications.services import save_to_outbox, staff_rows
 
     user = export.requested_by
+    base = settings.BALADIYA_PUBLIC_URL.rstrip("/")
     with translation.override(export.language):
-        link = settings.BALADIYA_PUBLIC_URL.rstrip("/") + reverse(
-            "transparency:export-download", kwargs={"pk": export.pk}
-        )
-        context = {
-            "export": title(export.kind, export.params)[:120],
-            "link": link,
-            "days": str(keep_days()),
-        }
+        context = {"export": title(export.kind, export.params)[:120], "days": str(keep_days())}
+        if error:
+            kind, key = "export_failed", f"export-failed:{export.pk}"
+            context["link"] = base + reverse("transparency:exports")
+            context["reason"] = translation.gettext(error)
+        else:
+            kind, key = "export_ready", f"export:{export.pk}"
+            context["link"] = base + reverse(
+                "transparency:export-download", kwargs={"pk": export.pk}
+            )
     rows = [
         row
-        for row in staff_rows(
-            kind="export_ready", key=f"export:{export.pk}", users=[user], context=context
-        )
-        if row.channel == Channel.EMAIL  # a download link is for a screen, not an SMS
+        for row in staff_rows(kind=kind, key=key, users=[user], context=context)
+        if row.channel == Channel.EMAIL  # a link is for a screen, not an SMS
     ]
     for row in rows:
         row.language = export.language
@@ -378,15 +385,15 @@ def sweep(now: datetime.datetime | None = None) -> int:
     Returns how many pending rows were handed on.
     """
     now = now or timezone.now()
-    stuck = Export.objects.filter(
-        status=ExportStatus.RUNNING, started_at__lt=now - running_timeout()
-    ).update(
-        status=ExportStatus.FAILED,
-        error=ERRORS["interrupted"],
-        finished_at=now,
+    stuck = list(
+        Export.objects.filter(
+            status=ExportStatus.RUNNING, started_at__lt=now - running_timeout()
+        ).select_related("requested_by")[:100]
     )
+    for export in stuck:
+        _fail(export, ERRORS["interrupted"])
     if stuck:
-        logger.warning("%s export(s) interrupted while running, marked failed", stuck)
+        logger.warning("%s export(s) interrupted while running, marked failed", len(stuck))
     for export in Export.objects.filter(status=ExportStatus.READY, expires_at__lt=now).exclude(
         file=""
     ):

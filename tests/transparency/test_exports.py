@@ -229,6 +229,11 @@ def test_a_failure_is_shown_and_it_can_be_asked_again(client, pilots, queued, mo
     listing = client.get(_url("transparency:exports")).content.decode()
     assert "Failed" in listing and "could not be prepared" in listing
     assert client.get(_url("transparency:export-download", pk=export.pk)).status_code == 404
+    # The requester is told by email, with the reason and the way to their exports.
+    note = Notification.objects.get(kind="export_failed")
+    assert note.channel == "email" and note.recipient == pilots.people["supervisor_wilaya_a"]
+    assert note.context["link"].endswith(_url("transparency:exports"))
+    assert "Ask for it again later" in note.context["reason"]
     again = exports.request_export(
         user=pilots.people["supervisor_wilaya_a"], kind="supervision", fmt="csv", params={}
     )
@@ -256,6 +261,10 @@ def test_a_row_stuck_running_is_failed_by_the_sweep(pilots, queued):
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and "ask for it again" in export.error
     assert exports.run(export.pk) == "skipped"  # a late worker does not resurrect it
+    exports.sweep()  # again: told once
+    [note] = Notification.objects.filter(kind="export_failed")
+    with translation.override(export.language):  # the reason, in the export's language
+        assert note.context["reason"] == translation.gettext(exports.ERRORS["interrupted"])
 
 
 def test_a_broker_outage_loses_nothing(
