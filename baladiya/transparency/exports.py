@@ -166,7 +166,8 @@ def still_allowed(export: Export, scope: Scope) -> bool:
     if export.kind == ExportKind.OVERDUE:
         commune_id = int(export.params.get("commune", 0))
         return supervision.supervised_communes(scope).filter(pk=commune_id).exists()
-    return True
+    made_for = export.params.get("reach")  # recorded by run(); absent from older files
+    return made_for is None or supervision.covers(scope, made_for)
 
 
 def filename(kind: str, fmt: str, params: dict[str, Any], day: datetime.date | None = None) -> str:
@@ -302,7 +303,8 @@ def run(export_id: int) -> str:
             translation.override(export.language or settings.LANGUAGE_CODE),
             tempfile.TemporaryFile() as out,
         ):
-            content = table(export.kind, Scope(user), export.params)
+            scope = Scope(user)
+            content = table(export.kind, scope, export.params)
             count = write(export.format, content.header, content.rows, out)
             out.seek(0)
             stored = (
@@ -316,8 +318,10 @@ def run(export_id: int) -> str:
         return _fail(export, ERRORS["crashed"])
     now = timezone.now()
     with transaction.atomic():
+        params = {**export.params, "reach": supervision.reach(scope)}
         done = Export.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
             status=ExportStatus.READY,
+            params=params,
             file=name,
             row_count=count,
             finished_at=now,
@@ -329,6 +333,7 @@ def run(export_id: int) -> str:
             return "failed"
         # The row as just written (the requester is already loaded: no re-read).
         export.status, export.file.name, export.row_count = ExportStatus.READY, name, count
+        export.params = params
         export.finished_at, export.expires_at = now, now + datetime.timedelta(days=keep_days())
         _notify(export)
     return ExportStatus.READY

@@ -139,6 +139,23 @@ def may_supervise(scope: Scope) -> bool:
     return scope.is_platform_admin or bool(scope._reaches(Permission.VIEW_SUPERVISION))
 
 
+def reach(scope: Scope) -> list[str]:
+    """The structure paths whose communes a supervisor's tables cover ("*": the platform's
+    administrators, everything)."""
+    if scope.is_platform_admin:
+        return ["*"]
+    return sorted({g.path for _r, g in scope._reaches(Permission.VIEW_SUPERVISION)})
+
+
+def covers(scope: Scope, paths: list[str]) -> bool:
+    """Whether ``scope`` still reaches everything a table made for ``paths`` (see :func:`reach`)
+    showed: a supervisor moved to another wilaya no longer reads the first one's."""
+    mine = reach(scope)
+    if mine == ["*"]:
+        return True
+    return all(p != "*" and any(p.startswith(m) for m in mine) for p in paths)
+
+
 # --- the figures -------------------------------------------------------------------------------
 
 

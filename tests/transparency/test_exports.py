@@ -214,6 +214,29 @@ def test_a_right_revoked_after_the_run_closes_the_download(client, pilots, citiz
     assert client.get(download).status_code == 404
 
 
+def test_a_supervisor_moved_elsewhere_no_longer_downloads_the_old_table(client, pilots, queued):
+    """The file showed wilaya A's communes: moved to commune B's APC, its author cannot read it
+    any more; a ministry supervisor reaching wilaya A still could (a promotion keeps it)."""
+    from baladiya.organisation.models import Membership
+    from baladiya.organisation.services import revoke_membership
+
+    supervisor = pilots.people["supervisor_wilaya_a"]
+    export = exports.request_export(user=supervisor, kind="supervision", fmt="csv", params={})
+    assert exports.run(export.pk) == ExportStatus.READY
+    client.force_login(supervisor)
+    download = _url("transparency:export-download", pk=export.pk)
+    assert client.get(download).status_code == 200
+    revoke_membership(actor=None, membership=Membership.objects.get(user=supervisor))
+    services.grant_membership(
+        actor=None, user=supervisor, structure=pilots.apc_b, role="supervisor"
+    )
+    assert client.get(download).status_code == 404
+    services.grant_membership(
+        actor=None, user=supervisor, structure=pilots.ministry, role="supervisor"
+    )
+    assert client.get(download).status_code == 200
+
+
 def test_a_failure_is_shown_and_it_can_be_asked_again(client, pilots, queued, monkeypatch):
     from django.core.files.storage import default_storage
 
