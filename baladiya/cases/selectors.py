@@ -31,6 +31,7 @@ from baladiya.cases.models import Case, CaseEvent, OpinionRequest
 from baladiya.cases.workflow import OPEN_STATUSES, Kind, Status
 from baladiya.core.calendar import calendar
 from baladiya.core.params import whole_number
+from baladiya.organisation.models import User
 from baladiya.organisation.scoping import Permission, Scope
 
 CASE_VIAS = ("handling_structure", "owner_structure")
@@ -61,15 +62,24 @@ def visible_cases(scope: Scope) -> QuerySet[Case]:
     )
 
 
+# The statuses in which a case can be overdue or due soon.
+DEADLINE_RUNNING = (Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW)
+
+
+def _deadline_window() -> tuple[datetime.date, datetime.date]:
+    """Today, and the last day that is "due soon" (DUE_SOON_WORKING_DAYS working days on)."""
+    now = today()
+    return now, calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+
+
 def with_deadline_flags(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.annotate(**deadline_flags())
 
 
 def deadline_flags() -> dict[str, When_]:
     """``is_overdue`` and ``is_due_soon`` as expressions, for ``annotate()``."""
-    now = today()
-    soon = calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
-    running = Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW])
+    now, soon = _deadline_window()
+    running = Q(status__in=DEADLINE_RUNNING)
     return {
         "is_overdue": When_(
             When(running & Q(due_date__lt=now), then=Value(True)),
@@ -89,9 +99,8 @@ def deadline_flags_sql() -> dict[str, RawSQL]:
     resolving, hashing and compiling the ``Case``/``When`` trees was a quarter of its time.
     The columns are unqualified so that the expressions hold in a subquery too (the inbox's
     other tables have no ``status`` or ``due_date``); 1 or 0, which sort like booleans."""
-    now = today()
-    soon = calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
-    running = (Status.SUBMITTED, Status.RECEIVED, Status.IN_REVIEW)
+    now, soon = _deadline_window()
+    running = DEADLINE_RUNNING
     is_running = "status IN (%s, %s, %s)"
     return {
         "is_overdue": RawSQL(  # noqa: S611 - constant SQL, every value a parameter
@@ -366,7 +375,7 @@ def _row(values: tuple) -> InboxRow:
     ]
     if isinstance(due, str):  # SQLite hands dates back as text to a plain cursor
         due = datetime.date.fromisoformat(due)
-    name = f"{first or ''} {last or ''}".strip() or (username or "")
+    name = User.name_of(first or "", last or "", username or "")
     return InboxRow(
         pk, reference or "", status, due, applicant or "", procedure, bool(late), bool(soon), name
     )

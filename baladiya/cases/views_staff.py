@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,9 +32,13 @@ from baladiya.cases.workflow import (
 )
 from baladiya.catalogue.form_engine import answers_for_display, build_form
 from baladiya.catalogue.models import Procedure
-from baladiya.catalogue.selectors import current_form_version, published_procedures
+from baladiya.catalogue.selectors import (
+    current_form_version,
+    kept_published_procedures,
+    published_procedures,
+)
 from baladiya.catalogue.text import LANGUAGES
-from baladiya.core import memo
+from baladiya.core import memo, pickers
 from baladiya.core.params import whole_number
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
@@ -105,7 +109,7 @@ def _inbox_rows(cases: list[selectors.InboxRow]) -> SafeString:
     overdue = format_html(' <span class="badge badge-late">{}</span>', _("Overdue"))
     due_soon = format_html(' <span class="badge badge-soon">{}</span>', _("Due soon"))
     select = _("Select %(reference)s")
-    names = procedure_names(published_only=False)
+    names = procedure_names()
     rows = []
     for case in cases:
         late = case.is_overdue
@@ -133,30 +137,20 @@ def _inbox_rows(cases: list[selectors.InboxRow]) -> SafeString:
 
 def _procedure_options(selected: int | None) -> SafeString:
     """The procedure filter's ``<option>`` elements, ``selected`` marked."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((pk, _SELECTED if pk == selected else "", name) for pk, name in procedure_names().items()),
+    procedures = kept_published_procedures()
+    current = next((p for p in procedures if p.pk == selected), None)
+    return pickers.options("procedures", procedures, current)
+
+
+def procedure_names() -> dict[int, str]:
+    """Every procedure's name in the reader's language (an inbox still lists the cases of a
+    withdrawn procedure), kept like the other reference data: a page never joins the catalogue
+    for a name."""
+    fields = [f"name_{code}" for code in LANGUAGES]
+    return memo.memoised(  # type: ignore[no-any-return]
+        ("cases", "procedure-names", get_language()),
+        lambda: {p.pk: str(p.name) for p in Procedure.objects.only(*fields)},
     )
-
-
-_SELECTED = mark_safe(" selected")
-
-
-def procedure_names(*, published_only: bool = True) -> dict[int, str]:
-    """Procedures' names in the reader's language, published ones in catalogue order, or every
-    one (an inbox still lists the cases of a withdrawn procedure). Kept a while in this process,
-    like the other reference data: a page never joins the catalogue for a name."""
-
-    def load() -> dict[int, str]:
-        procedures = (
-            published_procedures()
-            if published_only
-            else Procedure.objects.only(*(f"name_{code}" for code in LANGUAGES))
-        )
-        return {p.pk: str(p.name) for p in procedures}
-
-    return memo.memoised(("cases", "procedure-names", published_only, get_language()), load)  # type: ignore[no-any-return]
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from baladiya.catalogue.models import FormStatus, FormVersion, Procedure, RequiredDocument
 from baladiya.catalogue.text import search_terms
+from baladiya.core import memo
 from baladiya.organisation.models import ServiceType, StructureKind
 
 # What the list page needs: names and summaries in every language, and who handles it.
@@ -30,6 +31,12 @@ def published_procedures(search: str = "") -> QuerySet[Procedure]:
     for term in search_terms(search):
         procedures = procedures.filter(search_text__contains=term)
     return procedures.only(*LIST_FIELDS).order_by("order", "name_fr")
+
+
+def kept_published_procedures() -> list[Procedure]:
+    """:func:`published_procedures` as reference data kept a while in this process (core.memo),
+    for pickers and names."""
+    return memo.memoised(("procedures",), lambda: list(published_procedures()))  # type: ignore[no-any-return]
 
 
 def procedure_by_slug(slug: str) -> Procedure:

@@ -46,7 +46,13 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return self.name_of(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str, username: str) -> str:
+        """How a person is shown: their full name, else their username (also for rows read as
+        plain values, without a User)."""
+        return f"{first_name} {last_name}".strip() or username
 
 
 class StructureKind(models.TextChoices):

@@ -385,7 +385,8 @@ def sweep(now: datetime.datetime | None = None) -> int:
 
     - rows pending for more than a minute (a broker outage, a crash before the hand-over) are
       queued again, or run here without a broker;
-    - rows running past the timeout are failed with a clear error (the user asks again);
+    - rows running past the timeout are failed with a clear error and an email (the user asks
+      again), a hundred a sweep;
     - files past their expiry are deleted (the row stays, saying it expired).
     Returns how many pending rows were handed on.
     """

@@ -19,12 +19,11 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from baladiya.catalogue.models import Procedure
-from baladiya.core import memo, pagecache
+from baladiya.catalogue.selectors import kept_published_procedures
+from baladiya.core import memo, pagecache, pickers
 from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required
@@ -91,14 +90,6 @@ def _merge(
     return merged
 
 
-def _procedures() -> list[Procedure]:
-    return list(
-        Procedure.objects.filter(is_published=True)
-        .order_by("order", "slug")
-        .only("pk", "slug", "name_fr", "name_ar", "name_en", "name_kab")
-    )
-
-
 def _categories() -> list[Any]:
     from baladiya.concerns.models import Category
 
@@ -109,37 +100,22 @@ def _categories() -> list[Any]:
     )
 
 
-def _pick(key: str, load: Callable[[], list[Any]], wanted: int) -> tuple[list[Any], Any]:
-    """The (memoised) choices of a picker and the one asked for; a choice unknown to the memo
-    reloads it once (it may have just been published), then is a 404."""
-    choices = memo.memoised((key,), load)
+def _kept_categories() -> list[Any]:
+    return memo.memoised(("categories",), _categories)  # type: ignore[no-any-return]
+
+
+def _pick(kept: Callable[[], list[Any]], wanted: int) -> tuple[list[Any], Any]:
+    """The choices of a picker (reference data, kept) and the one asked for; a choice unknown
+    to the memo reloads it once (it may have just been published), then is a 404."""
+    choices = kept()
     current = next((c for c in choices if c.pk == wanted), None) if wanted else None
     if wanted and current is None:
         memo.forget()
-        choices = memo.memoised((key,), load)
+        choices = kept()
         current = next((c for c in choices if c.pk == wanted), None)
         if current is None:
             raise Http404
     return choices, current
-
-
-def _options(key: str, choices: list[Any], current: Any) -> SafeString:
-    """A picker's options, rendered once per language and choice (the names are reference
-    data: picking each one's language costs more than the page's own figures)."""
-
-    def build() -> SafeString:
-        return mark_safe(  # noqa: S308 - names escaped, ids are integers
-            "".join(
-                f'<option value="{c.pk}"{" selected" if c is current else ""}>'
-                f"{escape(c.name)}</option>"
-                for c in choices
-            )
-        )
-
-    chosen = current.pk if current is not None else 0
-    return memo.memoised(
-        ("options", key, get_language(), chosen, tuple(c.pk for c in choices)), build
-    )  # type: ignore[no-any-return]
 
 
 def _number(value: object) -> str:
@@ -190,8 +166,8 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
     where = area(level, pk)
     subject_kind, subject_id = _subject(request)
     category_id = _category(request)
-    procedures, current = _pick("procedures", _procedures, subject_id)
-    categories, current_category = _pick("categories", _categories, category_id)
+    procedures, current = _pick(kept_published_procedures, subject_id)
+    categories, current_category = _pick(_kept_categories, category_id)
     series, concerns = _series(where, subject_kind, subject_id, category_id)
     months = _merge(series["months"], concerns["months"])  # type: ignore[arg-type]
     title = _("Cases received and decided each month — %(area)s") % {"area": where.name}
@@ -214,9 +190,9 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
         "transparency/statistics.html",
         {
             "area": where,
-            "procedure_options": _options("procedures", procedures, current),
+            "procedure_options": pickers.options("procedures", procedures, current),
             "current": current,
-            "category_options": _options("categories", categories, current_category),
+            "category_options": pickers.options("categories", categories, current_category),
             "current_category": current_category,
             "series": series,
             "concerns": concerns,

@@ -194,10 +194,17 @@ def test_a_right_revoked_before_the_run_leaks_nothing(client, pilots, queued):
     assert not Notification.objects.filter(kind="export_ready").exists()
 
 
-def test_a_right_revoked_after_the_run_closes_the_download(client, pilots, citizen, queued):
+def _move(person, *, to, role):
+    """``person`` leaves all their structures for ``to``, as ``role``."""
     from baladiya.organisation.models import Membership
     from baladiya.organisation.services import revoke_membership
 
+    for membership in Membership.objects.filter(user=person):
+        revoke_membership(actor=None, membership=membership)
+    services.grant_membership(actor=None, user=person, structure=to, role=role)
+
+
+def test_a_right_revoked_after_the_run_closes_the_download(client, pilots, citizen, queued):
     late = _late_cases(citizen, n=1)
     supervisor = pilots.people["supervisor_wilaya_a"]
     export = exports.request_export(
@@ -207,29 +214,20 @@ def test_a_right_revoked_after_the_run_closes_the_download(client, pilots, citiz
     client.force_login(supervisor)
     download = _url("transparency:export-download", pk=export.pk)
     assert client.get(download).status_code == 200
-    revoke_membership(actor=None, membership=Membership.objects.get(user=supervisor))
-    services.grant_membership(
-        actor=None, user=supervisor, structure=pilots.civil_status_a, role="agent"
-    )
+    _move(supervisor, to=pilots.civil_status_a, role="agent")
     assert client.get(download).status_code == 404
 
 
 def test_a_supervisor_moved_elsewhere_no_longer_downloads_the_old_table(client, pilots, queued):
     """The file showed wilaya A's communes: moved to commune B's APC, its author cannot read it
     any more; a ministry supervisor reaching wilaya A still could (a promotion keeps it)."""
-    from baladiya.organisation.models import Membership
-    from baladiya.organisation.services import revoke_membership
-
     supervisor = pilots.people["supervisor_wilaya_a"]
     export = exports.request_export(user=supervisor, kind="supervision", fmt="csv", params={})
     assert exports.run(export.pk) == ExportStatus.READY
     client.force_login(supervisor)
     download = _url("transparency:export-download", pk=export.pk)
     assert client.get(download).status_code == 200
-    revoke_membership(actor=None, membership=Membership.objects.get(user=supervisor))
-    services.grant_membership(
-        actor=None, user=supervisor, structure=pilots.apc_b, role="supervisor"
-    )
+    _move(supervisor, to=pilots.apc_b, role="supervisor")
     assert client.get(download).status_code == 404
     services.grant_membership(
         actor=None, user=supervisor, structure=pilots.ministry, role="supervisor"
