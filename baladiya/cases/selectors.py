@@ -29,6 +29,7 @@ from django.utils import timezone
 from baladiya.cases import references
 from baladiya.cases.models import Case, CaseEvent, OpinionRequest
 from baladiya.cases.workflow import OPEN_STATUSES, Kind, Status
+from baladiya.catalogue.text import LANGUAGES
 from baladiya.core.calendar import calendar
 from baladiya.core.params import whole_number
 from baladiya.organisation.models import User
@@ -440,6 +441,59 @@ def case_for(scope: Scope, pk: int) -> Case:
         return qs.get(pk=pk)
     except Case.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# Only status changes appear on the public status page: messages stay in the citizen's space.
+PUBLIC_STATUS_EVENTS = (
+    "submitted",
+    "received",
+    "review_started",
+    "correction_requested",
+    "citizen_responded",
+    "accepted",
+    "accepted_instantly",
+    "refused",
+    "closed_without_follow_up",
+    "closed",
+    "reopened",
+    "transferred",
+    "document_issued",
+)
+# What the public status page reads of a case, its procedure and its structure (named in fr, ar
+# and en: core.i18n.MultilingualName). The SELECT of every column of the three (the procedure
+# alone has some forty) cost more to build than the database took to answer it.
+_STATUS_PAGE_FIELDS = (
+    "id",
+    "reference",
+    "kind",
+    "status",
+    "due_date",
+    *(f"procedure__name_{code}" for code in LANGUAGES),
+    *(f"handling_structure__name_{code}" for code in ("fr", "ar", "en")),
+)
+
+
+def status_page_case(reference: str) -> Case:
+    """The case the public status page shows (the link of the receipt's QR code), or 404."""
+    found = list(
+        with_deadline_flags(
+            Case.objects.select_related("procedure", "handling_structure").only(
+                *_STATUS_PAGE_FIELDS
+            )
+        ).filter(reference=reference)[:1]
+    )
+    if not found:
+        raise Http404
+    return found[0]
+
+
+def public_status_events(case: Case) -> QuerySet[CaseEvent]:
+    """The status changes of ``case`` a visitor of its status page sees, oldest first."""
+    return (
+        CaseEvent.objects.filter(case=case, public=True, kind__in=PUBLIC_STATUS_EVENTS)
+        .only("case_id", "kind", "created_at", "payload", "public")
+        .order_by("sequence")
+    )
 
 
 def trail(case: Case, *, public_only: bool) -> QuerySet[CaseEvent]:

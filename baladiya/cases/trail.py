@@ -12,9 +12,46 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from baladiya.cases.models import Case, CaseEvent
 from baladiya.cases.signals import event_recorded
+
+# What each kind of event reads as in a timeline (the citizen's status page, their space, the
+# case page). A table rather than a chain of template conditions: a timeline of a dozen events
+# walked that chain once per event, the slowest part of the public status page.
+EVENT_LABELS: dict[str, Promise] = {
+    "submitted": _("Submitted"),
+    "received": _("Received by the service"),
+    "review_started": _("Review started"),
+    "correction_requested": _("A correction or a document is requested"),
+    "citizen_responded": _("Answer from the citizen"),
+    "accepted": _("Accepted"),
+    "accepted_instantly": _("Accepted"),
+    "refused": _("Refused"),
+    "closed_without_follow_up": _("Closed without follow-up"),
+    "closed": _("Closed"),
+    "reopened": _("Reopened"),
+    "transferred": _("Transferred to another structure"),
+    "document_issued": _("Document issued"),
+    "documents_added": _("Documents added"),
+    "message": _("Message from the service"),
+    "citizen_message": _("Message from the citizen"),
+    "note": _("Internal note"),
+    "assigned": _("Assigned"),
+    "opinion_requested": _("Opinion requested"),
+    "opinion_given": _("Opinion given"),
+    "claimed": _("Attached to the citizen's account"),
+    "draft_created": _("Draft created"),
+}
+
+
+def event_label(kind: str, labels: dict[str, Promise] | None = None) -> str:
+    """The event kind in the reader's language: from ``labels`` first (a concern's own
+    wording), then :data:`EVENT_LABELS`; an unknown kind reads as itself."""
+    label = (labels or {}).get(kind) or EVENT_LABELS.get(kind)
+    return str(label) if label is not None else kind
 
 
 def append_event(

@@ -273,12 +273,7 @@ def status_by_token(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404 from exc
 
     def render_page() -> HttpResponse:
-        case = get_object_or_404(
-            selectors.with_deadline_flags(
-                Case.objects.select_related("procedure", "handling_structure")
-            ),
-            reference=reference,
-        )
+        case = selectors.status_page_case(reference)
         return _status_page(request, case)
 
     # Kept for visitors until the case's next event (see cases.receivers).
@@ -293,27 +288,9 @@ def _status_page(request: HttpRequest, case: Case) -> HttpResponse:
         "cases/status.html",
         {
             "case": case,
-            "events": selectors.trail(case, public_only=True).filter(kind__in=PUBLIC_STATUS_EVENTS),
+            "events": selectors.public_status_events(case),
         },
     )
-
-
-# Only status changes appear on the public page: messages stay in the citizen's own space.
-PUBLIC_STATUS_EVENTS = (
-    "submitted",
-    "received",
-    "review_started",
-    "correction_requested",
-    "citizen_responded",
-    "accepted",
-    "accepted_instantly",
-    "refused",
-    "closed_without_follow_up",
-    "closed",
-    "reopened",
-    "transferred",
-    "document_issued",
-)
 
 
 @login_required
