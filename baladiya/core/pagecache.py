@@ -1,9 +1,11 @@
-"""Rendered public pages kept in the cache for anonymous visitors, dropped when their data moves.
+"""Rendered public pages kept in the cache for every visitor, dropped when their data moves.
 
 Most citizens read the same few pages (home, the catalogue, a procedure, the status of a case)
 without signing in; rendering them again for every visitor is most of their cost. A page is kept
-only when nothing in it can belong to one visitor: a GET with no session, no flash message and
-no CSRF token used, and a 200 answer that sets no cookie. The security and language middleware
+only when nothing in it can belong to one visitor: a GET with no flash message and no CSRF token
+used, and a 200 answer that sets no cookie. Its shell names nobody ("My space" rather than the
+visitor's name or a sign-out form, no flash messages), so a signed-in visitor gets the same
+kept page without their session even being read. The security and language middleware
 still run on every answer, so headers stay per request.
 
 Each page carries a *tag* ("catalogue", "case:LGT-26-…"). ``invalidate(tag)`` gives the tag a
@@ -35,8 +37,11 @@ SECONDS = 300
 CATALOGUE = (
     "catalogue"  # the procedures' pages: dropped whenever a procedure, document or form changes
 )
-# Cookies that never change what a public page shows.
-NEUTRAL_COOKIES = frozenset({settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
+# Cookies that never change what a public page shows. The session is one of them: a kept page's
+# shell names nobody (core/base.html), so a signed-in visitor reads the same page as anyone.
+NEUTRAL_COOKIES = frozenset(
+    {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME}
+)
 _TAG_LIFE = 30 * 24 * 3600
 # Every key starts with it (tests give each test its own, so no page outlives its test).
 PREFIX = "pagecache"
@@ -67,9 +72,9 @@ def forget(tag: str) -> None:
 
 
 def cacheable_request(request: HttpRequest, params: Iterable[str] = ()) -> bool:
-    """A GET without a session or message, whose query names only the view's own ``params``:
-    an address with anything else (``?x=1``, ``?x=2``…) is rendered, never kept, so nobody
-    can fill the cache (which also holds the rate limits) with copies of a page."""
+    """A GET without a flash message, whose query names only the view's own ``params``: an
+    address with anything else (``?x=1``, ``?x=2``…) is rendered, never kept, so nobody can
+    fill the cache (which also holds the rate limits) with copies of a page."""
     return (
         request.method in ("GET", "HEAD")
         and set(request.COOKIES) <= NEUTRAL_COOKIES
@@ -98,6 +103,8 @@ def serve(
     may be). ``params``: the query parameters the page reads."""
     if not cacheable_request(request, params):
         return render()
+    # Read by the shell (core/base.html): this page is rendered as anybody's, whoever asked.
+    request.kept_page = True  # type: ignore[attr-defined]
     digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
     page_key = f"{PREFIX}:page:{tag}:{get_language()}:{timezone.localdate():%Y%m%d}:{digest}"
     tag_key = _tag_key(tag)

@@ -3,6 +3,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -40,10 +41,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def after_login(request: HttpRequest) -> HttpResponse:
-    """Send agents to their desk and citizens back to the window."""
-    if request.user.is_authenticated and Scope.of(request.user).is_agent:
+    """ "My space": agents to their desk, citizens to their cases, visitors to sign in first
+    (and here again afterwards)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if Scope.of(request.user).is_agent:
         return redirect("organisation:dashboard")
-    return redirect("core:home")
+    return redirect("cases:my-cases")
 
 
 @never_cache

@@ -25,12 +25,12 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from baladiya.cases.models import Case
 from baladiya.cases.workflow import CLOCK_RUNNING
 from baladiya.core import memo
+from baladiya.core.html import escape
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.territory.models import Commune

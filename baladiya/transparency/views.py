@@ -17,13 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from baladiya.catalogue.selectors import kept_published_procedures
 from baladiya.core import memo, pagecache, pickers
+from baladiya.core.html import escape
 from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required

@@ -1,4 +1,4 @@
-"""Public pages kept for anonymous visitors (core.pagecache): fast, and never stale or personal."""
+"""Public pages kept for every visitor (core.pagecache): fast, and never stale or personal."""
 
 from __future__ import annotations
 
@@ -73,14 +73,39 @@ def test_the_status_page_shows_the_agents_step_at_once(pilots):
     assert count > 0 and "Reçu par le service" in page.decode()
 
 
-def test_a_signed_in_visitor_neither_gets_nor_leaves_a_kept_page(pilots):
+def test_a_signed_in_visitor_reads_the_same_kept_page_without_a_query(pilots):
     anonymous, citizen = Client(), Client()
     citizen.force_login(pilots.people["citizen"])
-    assert "Sign out" not in anonymous.get("/en/").content.decode()  # now kept
-    assert "Sign out" in citizen.get("/en/").content.decode()
-    page = anonymous.get("/en/")
-    assert "Sign out" not in page.content.decode()
-    assert "Cookie" in page["Vary"]
+    anonymous.get("/en/")  # now kept
+    count, page = queries_of(citizen, "/en/")
+    assert count == 0  # not even the session is read
+    text = page.decode()
+    assert "My space" in text and "Sign out" not in text and "csrfmiddlewaretoken" not in text
+    # Their own space still offers to sign out.
+    assert "Sign out" in citizen.get("/en/my/cases/").content.decode()
+
+
+def test_a_page_first_rendered_for_a_signed_in_visitor_keeps_nothing_of_theirs(pilots):
+    citizen, anonymous = Client(), Client()
+    citizen.force_login(pilots.people["citizen"])
+    assert rendered(citizen, "/en/procedures/")  # the first visitor renders it
+    count, page = queries_of(anonymous, "/en/procedures/")
+    assert count == 0
+    text = page.decode()
+    assert "Sign out" not in text and "csrfmiddlewaretoken" not in text
+    assert "Cookie" in anonymous.get("/en/procedures/")["Vary"]
+
+
+def test_my_space_leads_a_visitor_to_sign_in_then_to_their_cases(pilots):
+    visitor = Client()
+    to_login = visitor.get("/en/welcome/")
+    assert to_login.status_code == 302 and "/login/" in to_login["Location"]
+    assert "next=" in to_login["Location"]
+    visitor.force_login(pilots.people["citizen"])
+    assert visitor.get("/en/welcome/")["Location"].endswith("/en/my/cases/")
+    agent = Client()
+    agent.force_login(pilots.people["agent_a"])
+    assert "/staff/" in agent.get("/en/welcome/")["Location"]
 
 
 def test_a_visitor_with_a_flash_message_gets_the_page_rendered():
