@@ -117,7 +117,7 @@ def report(results: dict) -> dict[str, float]:
     say(
         f"In-process timings at {results['_cases']:,} cases, median of rounds. 'uncached': cache"
         " emptied before each request (the ratio used below); 'served': as production serves"
-        " them (statistics cached 2 min, supervision rows 1 min)."
+        " them (statistics kept 2 min by the page cache; inbox and supervision never cached)."
     )
     for name, r in results.items():
         if name.startswith("_"):

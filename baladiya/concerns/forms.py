@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from baladiya.cases.services import normalise_phone
 from baladiya.concerns import selectors
 from baladiya.concerns.models import Category
-from baladiya.concerns.services import MAX_PHOTOS, check_extra_answers
+from baladiya.concerns.services import MAX_PHOTOS, Intake, check_extra_answers, submit_concern
 from baladiya.core.params import whole_number
 from baladiya.territory.models import Commune
 from baladiya.territory.selectors import pilot_communes
@@ -123,6 +124,27 @@ class ConcernForm(forms.Form):
             except ValidationError:
                 self.add_error(None, _("Answer the questions this category needs."))
         return data
+
+    def submit(self, *, actor: Any, channel: str) -> Intake:
+        """File the valid form's concern through ``services.submit_concern`` (online or at the
+        counter); the intake. Raises ``ValidationError``."""
+        data = self.cleaned_data
+        return submit_concern(
+            category=data["category"],
+            commune=data["commune"],
+            description=data["description"],
+            address=data["address"],
+            actor=actor,
+            name=data.get("name", ""),
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            channel=channel,
+            language=get_language() or "ar",
+            extra_answers=data.get("extra_answers"),
+            photos=data.get("photos") or [],
+        )
 
     @staticmethod
     def _extra_keys(category: Category) -> list[str]:

@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -86,22 +85,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 )
             )
         try:
-            intake = services.submit_concern(
-                category=data["category"],
-                commune=data["commune"],
-                description=data["description"],
-                address=data["address"],
-                actor=request.user,
-                name=data.get("name", ""),
-                phone=data.get("phone", ""),
-                email=data.get("email", ""),
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                channel=Channel.ONLINE,
-                language=get_language() or "ar",
-                extra_answers=data.get("extra_answers"),
-                photos=data.get("photos") or [],
-            )
+            intake = form.submit(actor=request.user, channel=Channel.ONLINE)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

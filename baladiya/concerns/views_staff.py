@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -148,24 +147,8 @@ def counter(request: HttpRequest, scope: Scope) -> HttpResponse:
     """An agent records a walk-in citizen's concern at the counter."""
     form = ConcernForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            intake = services.submit_concern(
-                category=data["category"],
-                commune=data["commune"],
-                description=data["description"],
-                address=data["address"],
-                actor=request.user,
-                name=data.get("name", ""),
-                phone=data.get("phone", ""),
-                email=data.get("email", ""),
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                channel=Channel.COUNTER,
-                language=get_language() or "ar",
-                extra_answers=data.get("extra_answers"),
-                photos=data.get("photos") or [],
-            )
+            intake = form.submit(actor=request.user, channel=Channel.COUNTER)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -5,23 +5,8 @@ cannot run inside a transaction; SQLite builds it plainly, without the INCLUDE i
 """
 
 from django.db import migrations, models
-from django.db.migrations.operations import AddIndex
 
-
-class AddIndexConcurrentlyOnPostgres(AddIndex):
-    atomic = False
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            concurrently = schema_editor.connection.vendor == "postgresql"
-            schema_editor.add_index(model, self.index, **({"concurrently": True} if concurrently else {}))
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            concurrently = schema_editor.connection.vendor == "postgresql"
-            schema_editor.remove_index(model, self.index, **({"concurrently": True} if concurrently else {}))
+from baladiya.core.migration_ops import AddIndexConcurrentlyOnPostgres
 
 
 class Migration(migrations.Migration):
