@@ -77,6 +77,17 @@ def with_deadline_flags(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.annotate(**deadline_flags())
 
 
+def flag_deadline(case: Case) -> Case:
+    """``is_overdue`` and ``is_due_soon`` on one case already read, as :func:`deadline_flags`
+    computes them in SQL (a page about one case need not build the expressions)."""
+    now, soon = _deadline_window()
+    due = case.due_date
+    running = case.status in DEADLINE_RUNNING and due is not None
+    case.is_overdue = running and due < now  # type: ignore[attr-defined, operator]
+    case.is_due_soon = running and now <= due <= soon  # type: ignore[attr-defined, operator]
+    return case
+
+
 def deadline_flags() -> dict[str, When_]:
     """``is_overdue`` and ``is_due_soon`` as expressions, for ``annotate()``."""
     now, soon = _deadline_window()
@@ -476,15 +487,13 @@ _STATUS_PAGE_FIELDS = (
 def status_page_case(reference: str) -> Case:
     """The case the public status page shows (the link of the receipt's QR code), or 404."""
     found = list(
-        with_deadline_flags(
-            Case.objects.select_related("procedure", "handling_structure").only(
-                *_STATUS_PAGE_FIELDS
-            )
-        ).filter(reference=reference)[:1]
+        Case.objects.select_related("procedure", "handling_structure")
+        .only(*_STATUS_PAGE_FIELDS)
+        .filter(reference=reference)[:1]
     )
     if not found:
         raise Http404
-    return found[0]
+    return flag_deadline(found[0])
 
 
 def public_status_events(case: Case) -> QuerySet[CaseEvent]:

@@ -11,12 +11,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baladiya.cases.models import Case, CaseEvent
 from baladiya.cases.signals import event_recorded
+from baladiya.core.html import escape
 
 # What each kind of event reads as in a timeline (the citizen's status page, their space, the
 # case page). A table rather than a chain of template conditions: a timeline of a dozen events
@@ -45,6 +49,46 @@ EVENT_LABELS: dict[str, Promise] = {
     "claimed": _("Attached to the citizen's account"),
     "draft_created": _("Draft created"),
 }
+
+
+def timeline(
+    events: Iterable[CaseEvent],
+    *,
+    show_actor: bool = False,
+    labels: dict[str, Promise] | None = None,
+) -> SafeString:
+    """A trail as ``<ol class="timeline">``: when (Algiers time), what (:func:`event_label`),
+    who (agents' pages only, ``show_actor``), the reason or message given, and the original
+    text of a recategorised concern. Internal events carry ``class="internal"``.
+
+    Written in Python for the public status page, whose visitor is mostly the one citizen
+    the last event was for (so the page is seldom kept): the template loop was its slowest part.
+    """
+    out = ['<ol class="timeline">\n']
+    for event in events:
+        at = timezone.localtime(event.created_at)
+        payload = event.payload or {}
+        out.append(
+            '  <li class="internal">' if not event.public else "  <li>",
+        )
+        out.append(
+            f'\n    <time datetime="{at.isoformat()}">{at:%d/%m/%Y %H:%M}</time>'
+            f"\n    <strong>{escape(event_label(event.kind, labels))}</strong>"
+        )
+        if show_actor and event.actor_label:
+            out.append(f' <span class="muted">— {escape(event.actor_label)}</span>')
+        if payload.get("reason"):
+            out.append(f"\n    <p>{escape(payload['reason'])}</p>")
+        if payload.get("body"):
+            out.append(f"\n    <p>{linebreaksbr(payload['body'], autoescape=True)}</p>")
+        if payload.get("original"):
+            out.append(
+                f"\n    <p>{escape(gettext('Original'))}:"
+                f' <span dir="ltr">{escape(payload["original"])}</span></p>'
+            )
+        out.append("\n  </li>\n")
+    out.append("</ol>")
+    return mark_safe("".join(out))  # noqa: S308 - every text escaped above
 
 
 def event_label(kind: str, labels: dict[str, Promise] | None = None) -> str:

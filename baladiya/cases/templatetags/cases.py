@@ -1,13 +1,17 @@
 """Template helpers of the case pages."""
 
-from django import template
+from collections.abc import Iterable
 
-from baladiya.cases.trail import event_label
+from django import template
+from django.utils.safestring import SafeString
+
+from baladiya.cases import trail
+from baladiya.cases.models import CaseEvent
 
 register = template.Library()
 
 
-@register.filter
-def case_event_label(kind: str) -> str:
-    """``{{ event.kind|case_event_label }}``: what the event reads as (cases.trail)."""
-    return event_label(kind)
+@register.simple_tag
+def case_timeline(events: Iterable[CaseEvent], show_actor: bool = False) -> SafeString:
+    """``{% case_timeline events %}``: a case's trail (cases.trail.timeline)."""
+    return trail.timeline(events, show_actor=show_actor)

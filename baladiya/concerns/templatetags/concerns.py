@@ -1,10 +1,14 @@
 """Template helpers of the concern pages."""
 
+from collections.abc import Iterable
+
 from django import template
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from baladiya.cases.trail import event_label
+from baladiya.cases.models import CaseEvent
+from baladiya.cases.trail import timeline
 
 register = template.Library()
 
@@ -24,7 +28,7 @@ CONCERN_EVENT_LABELS: dict[str, Promise] = {
 }
 
 
-@register.filter
-def concern_event_label(kind: str) -> str:
-    """``{{ event.kind|concern_event_label }}``: what a concern's event reads as."""
-    return event_label(kind, CONCERN_EVENT_LABELS)
+@register.simple_tag
+def concern_timeline(events: Iterable[CaseEvent], show_actor: bool = False) -> SafeString:
+    """``{% concern_timeline events %}``: a concern's trail, in a concern's own words."""
+    return timeline(events, show_actor=show_actor, labels=CONCERN_EVENT_LABELS)
