@@ -82,8 +82,9 @@ def timeline(
         if payload.get("body"):
             out.append(f"\n    <p>{linebreaksbr(payload['body'], autoescape=True)}</p>")
         if payload.get("original"):
+            original = gettext("Original")  # outside the f-string, where makemessages finds it
             out.append(
-                f"\n    <p>{escape(gettext('Original'))}:"
+                f"\n    <p>{escape(original)}:"
                 f' <span dir="ltr">{escape(payload["original"])}</span></p>'
             )
         out.append("\n  </li>\n")
