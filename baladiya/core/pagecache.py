@@ -83,8 +83,12 @@ def cacheable_request(request: HttpRequest, params: Iterable[str] = ()) -> bool:
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
     return (
-        response.status_code == 200
+        # A render that read the session (the user, their messages) may hold something of
+        # theirs: never kept, whatever the template says.
+        not getattr(session, "accessed", False)
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

@@ -146,3 +146,27 @@ def test_an_address_with_other_parameters_is_rendered_not_kept():
 )
 def test_odd_numbers_in_an_address_are_no_server_error(url):
     assert Client().get(url).status_code in (200, 302, 404)
+
+
+def test_a_page_whose_render_read_the_visitors_session_is_never_kept(pilots):
+    """A safety net under the templates: whatever a kept view someday shows of its visitor."""
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    renders = []
+
+    def render_for(request):
+        renders.append(request.user.username)  # reads the session
+        return HttpResponse(f"Hello {request.user.username}")
+
+    def visit():
+        request = RequestFactory().get("/en/some-public-page/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        AuthenticationMiddleware(lambda r: None).process_request(request)
+        return pagecache.serve(request, "test-personal", lambda: render_for(request))
+
+    visit()
+    visit()
+    assert len(renders) == 2
