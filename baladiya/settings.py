@@ -125,6 +125,16 @@ elif PRODUCTION is False and DATABASES["default"]["ENGINE"].endswith("postgresql
 if PRODUCTION and "DATABASE_URL" not in env:
     raise ImproperlyConfigured("Production needs DATABASE_URL (PostgreSQL).")
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES:
+    # Parameters bound by the server, and statements a connection has run a few times kept
+    # prepared: the hot reads (sessions, grants, the inbox, supervision) skip PostgreSQL's
+    # planning, which took as long as running them. Behind PgBouncer in transaction mode this
+    # needs its max_prepared_statements (1.21+); DATABASE_PREPARE_THRESHOLD=none turns it off.
+    _threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=None if _threshold.lower() == "none" else int(_threshold),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
