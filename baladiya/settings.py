@@ -130,10 +130,12 @@ if USING_POSTGRES:
     # prepared: the hot reads (sessions, grants, the inbox, supervision) skip PostgreSQL's
     # planning, which took as long as running them. Behind PgBouncer in transaction mode this
     # needs its max_prepared_statements (1.21+); DATABASE_PREPARE_THRESHOLD=none turns it off.
-    _threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    _threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip().lower()
+    if _threshold != "none" and not _threshold.isdigit():
+        raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD must be a whole number or 'none'.")
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
-        prepare_threshold=None if _threshold.lower() == "none" else int(_threshold),
+        prepare_threshold=None if _threshold == "none" else int(_threshold),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

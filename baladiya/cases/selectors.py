@@ -32,7 +32,7 @@ from baladiya.cases.workflow import OPEN_STATUSES, Kind, Status
 from baladiya.catalogue.text import LANGUAGES
 from baladiya.core.calendar import calendar
 from baladiya.core.params import whole_number
-from baladiya.organisation.models import User
+from baladiya.organisation.models import Structure, User
 from baladiya.organisation.scoping import Permission, Scope
 
 CASE_VIAS = ("handling_structure", "owner_structure")
@@ -470,9 +470,9 @@ PUBLIC_STATUS_EVENTS = (
     "transferred",
     "document_issued",
 )
-# What the public status page reads of a case, its procedure and its structure (named in fr, ar
-# and en: core.i18n.MultilingualName). The SELECT of every column of the three (the procedure
-# alone has some forty) cost more to build than the database took to answer it.
+# What the public status page reads of a case, its procedure and its structure. The SELECT of
+# every column of the three (the procedure alone has some forty) cost more to build than the
+# database took to answer it.
 _STATUS_PAGE_FIELDS = (
     "id",
     "reference",
@@ -480,7 +480,7 @@ _STATUS_PAGE_FIELDS = (
     "status",
     "due_date",
     *(f"procedure__name_{code}" for code in LANGUAGES),
-    *(f"handling_structure__name_{code}" for code in ("fr", "ar", "en")),
+    *(f"handling_structure__{name}" for name in Structure.NAME_FIELDS),
 )
 
 

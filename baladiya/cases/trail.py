@@ -68,9 +68,7 @@ def timeline(
     for event in events:
         at = timezone.localtime(event.created_at)
         payload = event.payload or {}
-        out.append(
-            '  <li class="internal">' if not event.public else "  <li>",
-        )
+        out.append("  <li>" if event.public else '  <li class="internal">')
         out.append(
             f'\n    <time datetime="{at.isoformat()}">{at:%d/%m/%Y %H:%M}</time>'
             f"\n    <strong>{escape(event_label(event.kind, labels))}</strong>"

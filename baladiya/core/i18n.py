@@ -24,6 +24,8 @@ class MultilingualName(models.Model):
     name_ar = models.CharField("الاسم (ar)", max_length=200)
     name_en = models.CharField("name (en)", max_length=200, blank=True)
 
+    NAME_FIELDS = ("name_fr", "name_ar", "name_en")
+
     class Meta:
         abstract = True
 

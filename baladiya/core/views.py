@@ -41,8 +41,8 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def after_login(request: HttpRequest) -> HttpResponse:
-    """ "My space": agents to their desk, citizens to their cases, visitors to sign in first
-    (and here again afterwards)."""
+    """Where "My space" leads: agents to their desk, citizens to their cases, visitors to sign
+    in first (and here again afterwards)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if Scope.of(request.user).is_agent:
