@@ -58,6 +58,19 @@ def _reference_data_per_test():
     memo.forget()
 
 
+@pytest.fixture(autouse=True)
+def _settled_months_per_test(monkeypatch):
+    """The settled months' figures kept by the process (transparency.settled) are forgotten
+    between tests, and never checked against the database on a timer (a test's queries are
+    counted): tests of that check set ``CHECK_SECONDS`` themselves."""
+    from baladiya.transparency import settled
+
+    monkeypatch.setattr(settled, "CHECK_SECONDS", float("inf"))
+    settled.forget()
+    yield
+    settled.forget()
+
+
 @dataclass
 class Pilots:
     """Two communes in different wilayas, with the people of the permission matrix.

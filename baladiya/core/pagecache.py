@@ -117,7 +117,7 @@ def serve(
     except Exception:
         logger.warning("page cache unavailable", exc_info=True)
         return render()
-    version = found.get(tag_key)
+    version: str | None = found.get(tag_key)
     kept = found.get(page_key)
     if version is not None and kept is not None and kept[0] == version:
         _version, headers, content = kept
@@ -125,24 +125,38 @@ def serve(
         # What a signed-in visitor gets differs: no shared cache may hand this page to them.
         patch_vary_headers(response, ("Cookie",))
         return response
-    if version is None:
-        # First use, or evicted: start a version; pages kept under an older one are misses.
-        version = uuid.uuid4().hex
-        try:
-            if not cache.add(tag_key, version, _TAG_LIFE):  # another process started one
-                version = cache.get(tag_key) or version
-        except Exception:
-            return render()
+    # First use of the tag, or evicted: this render starts a version, written with the page
+    # (pages kept under an older one are misses).
+    new_tag = version is None
+    version = version or uuid.uuid4().hex
     response = render()
     if _cacheable_response(request, response):
         # The view's own headers (type, attachment name, CORS); the middleware adds the rest.
         value = (version, dict(response.items()), response.content)
         try:
-            cache.set(page_key, value, seconds)
+            _keep(page_key, value, seconds, tag_key if new_tag else None, version)
         except Exception:
             logger.warning("page cache: could not keep %s", page_key, exc_info=True)
         patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def _keep(page_key: str, value: tuple, seconds: int, tag_key: str | None, version: str) -> None:
+    """Store a page, and its tag's first version if it had none, in one round trip to Redis.
+
+    The version is only *added* (never overwritten): if an invalidation or another render set
+    one meanwhile, this page carries a version that is not the tag's, and is never served.
+    """
+    client: Any = getattr(cache, "client", None)
+    if tag_key is not None and hasattr(client, "get_client"):  # django-redis: one pipeline
+        pipe = client.get_client(write=True).pipeline(transaction=False)
+        client.set(tag_key, version, _TAG_LIFE, nx=True, client=pipe)
+        client.set(page_key, value, seconds, client=pipe)
+        pipe.execute()
+        return
+    if tag_key is not None:
+        cache.add(tag_key, version, _TAG_LIFE)
+    cache.set(page_key, value, seconds)
 
 
 def for_visitors(

@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from baladiya.cases.workflow import DECIDED_STATUSES, Status
 from baladiya.core.calendar import ALGIERS, calendar, local_date
+from baladiya.transparency import settled
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 COUNTERS = (
@@ -222,6 +223,7 @@ def record(
 
     ``subject_id`` is the parameter of ``subject_sql`` (the procedure id, or the concern's case
     id for the category sub-select)."""
+    settled.touched(month)
     columns = sorted(deltas)
     if bucket is not None and "decided" not in columns:
         columns.append("decided")
@@ -495,6 +497,10 @@ def rebuild(batch_size: int = 10000) -> int:
     sums = ", ".join(f"SUM(t.{c})" for c in ALL_COUNTERS)
     key = "t.month, t.days"
     with transaction.atomic(), connection.cursor() as cursor:
+        # Settled months change here: this process forgets them (other processes within
+        # settled.CHECK_SECONDS, from the rows' new update times).
+        settled.forget()
+        transaction.on_commit(settled.forget)
         if connection.vendor == "postgresql":
             # Events committed while the cases are read would be lost (their upsert hits rows
             # about to be replaced): writers wait at their upsert until the rebuild commits,

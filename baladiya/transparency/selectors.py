@@ -6,14 +6,14 @@ Every public figure goes through ``suppression`` here, so no view can forget it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
 from django.db import connection
 from django.db.models import Max
 
-from baladiya.transparency import suppression
+from baladiya.transparency import settled, suppression
 from baladiya.transparency.models import Level, MonthlyStat, SubjectKind
 
 CACHE_SECONDS = 120  # the statistics pages and open data, in the page cache
@@ -185,9 +185,11 @@ def page_series(
     subject_kind: str = SubjectKind.ALL,
     subject_id: int = 0,
     category_id: int = 0,
+    since: datetime.date | None = None,
 ) -> tuple[list[Period], Period, list[Period], Period]:
     """A statistics page's raw figures in two small queries, whatever the number of cases:
-    (case months, case summary, concern months, concern summary).
+    (case months, case summary, concern months, concern summary); only the months from
+    ``since`` on when it is given (then "open" counts from zero at its start).
 
     The totals rows of both subjects (a few dozen), then the procedure histogram's three
     columns; percentiles are ranked here (a database window query costs more than this).
@@ -196,16 +198,18 @@ def page_series(
     kind = str(subject_kind)
     cases: dict[Any, Period] = {}
     concerns: dict[Any, Period] = {}
+    from_month = "" if since is None else " AND month >= %s"
+    after = [] if since is None else [since]
     with connection.cursor() as cursor:
         cursor.execute(
-            _TOTALS_SQL,
-            [level, area_id, kind, subject_id, str(concern_kind), category_id],
+            _TOTALS_SQL + from_month,
+            [level, area_id, kind, subject_id, str(concern_kind), category_id, *after],
         )
         for row_kind, month, *counters in cursor.fetchall():
             # Period's fields follow ROW_COUNTERS; concern counters are NULL on procedures.
             period = Period(_as_date(month), *(value or 0 for value in counters))  # type: ignore[arg-type]
             (cases if row_kind == kind else concerns)[period.month] = period
-        cursor.execute(_HISTOGRAM_SQL, [level, area_id, kind, subject_id])
+        cursor.execute(_HISTOGRAM_SQL + from_month, [level, area_id, kind, subject_id, *after])
         histograms = {month: p.histogram for month, p in cases.items()}
         if connection.vendor == "sqlite":
             histograms.update({str(month): h for month, h in histograms.items()})
@@ -220,6 +224,86 @@ def page_series(
         period.open = running
     concern_months = [concerns[m] for m in sorted(concerns)]
     return case_months, summary(case_months), concern_months, summary(concern_months)
+
+
+@dataclass(frozen=True)
+class PublicSeries:
+    """A page's published figures: each month's, oldest first, and the whole span's."""
+
+    months: list[dict[str, object]]
+    summary: dict[str, object]
+    concern_months: list[dict[str, object]]
+    concern_summary: dict[str, object]
+    # Months before this one are settled: what is built from them alone may be kept likewise.
+    settled_before: datetime.date
+
+
+@dataclass(frozen=True)
+class _SettledPart:
+    """The months before a boundary, final (see ``settled``): never modified once kept."""
+
+    months: tuple[dict[str, object], ...]
+    total: Period  # raw sums, histograms merged; ``open``: cases open at the last month's end
+    concern_months: tuple[dict[str, object], ...]
+    concern_total: Period
+
+
+def _settle(cases: list[Period], concerns: list[Period], bound: datetime.date) -> _SettledPart:
+    old = [p for p in cases if p.month is not None and p.month < bound]
+    old_concerns = [p for p in concerns if p.month is not None and p.month < bound]
+    return _SettledPart(
+        months=tuple(p.public() for p in old),
+        total=summary(old),
+        concern_months=tuple(p.public_concerns() for p in old_concerns),
+        concern_total=summary(old_concerns),
+    )
+
+
+def public_series(
+    level: int,
+    area_id: int,
+    subject_kind: str = SubjectKind.ALL,
+    subject_id: int = 0,
+    category_id: int = 0,
+) -> PublicSeries:
+    """What a statistics page and its files publish, suppressed.
+
+    Settled months come from this process's memo (``settled``): a miss of the page reads only
+    the months still open, in the same two queries, and publishes only those. The first read
+    of a page (or after a new month) reads every month, as ``page_series`` does.
+    """
+    bound = settled.boundary()
+    key = ("series", level, area_id, str(subject_kind), subject_id, category_id)
+    part: _SettledPart | None = settled.get(key, bound)
+    if part is None:
+        cases, _t, concerns, _c = page_series(level, area_id, subject_kind, subject_id, category_id)
+        part = settled.keep(key, bound, _settle(cases, concerns, bound))
+        live = [p for p in cases if p.month is not None and p.month >= bound]
+        live_concerns = [p for p in concerns if p.month is not None and p.month >= bound]
+    else:
+        live, _t, live_concerns, _c = page_series(
+            level, area_id, subject_kind, subject_id, category_id, since=bound
+        )
+        # Open cases carry on from the settled months' end.
+        for period in live:
+            period.open += part.total.open
+    return PublicSeries(
+        months=[*part.months, *(p.public() for p in live)],
+        summary=_continued(part.total, live).public(),
+        concern_months=[*part.concern_months, *(p.public_concerns() for p in live_concerns)],
+        concern_summary=_continued(part.concern_total, live_concerns).public_concerns(),
+        settled_before=bound,
+    )
+
+
+def _continued(settled_total: Period, live: list[Period]) -> Period:
+    """The whole span's figures: the settled sums (copied, never changed) plus the live months."""
+    total = replace(settled_total, histogram=dict(settled_total.histogram))
+    for period in live:
+        total.add(period)
+    if live:
+        total.open = live[-1].open
+    return total
 
 
 def _as_date(value: Any) -> datetime.date:

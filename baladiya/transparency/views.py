@@ -8,6 +8,7 @@ only ever added at the end (documented in docs/transparency.md and on the catalo
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -27,7 +29,7 @@ from baladiya.core.html import escape
 from baladiya.core.params import whole_number
 from baladiya.organisation.scoping import Scope
 from baladiya.organisation.views import agent_required
-from baladiya.transparency import selectors, supervision
+from baladiya.transparency import selectors, settled, supervision
 from baladiya.transparency.areas import LEVEL_SLUGS, area
 from baladiya.transparency.charts import CONCERN_BARS, monthly_bars
 from baladiya.transparency.models import ExportFormat, ExportKind, SubjectKind
@@ -141,6 +143,61 @@ def _table_rows(months: list[dict[str, object]], threshold: int) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - built from numbers and escaped text
 
 
+def _summary(figures: dict[str, object], items: list[tuple[str, str, str, str]]) -> SafeString:
+    """A summary's ``<dt>``/``<dd>`` pairs: (label, figure, what a withheld one says, unit)."""
+    out = []
+    for label, name, withheld, unit in items:
+        value = figures[name]
+        shown = escape(withheld) if value is None else f"{_number(value)}{unit}"
+        out.append(f"\n    <dt>{escape(label)}</dt><dd>{shown}</dd>")
+    return mark_safe("".join(out) + "\n  ")  # noqa: S308 - escaped labels, numbers
+
+
+def _case_summary(figures: dict[str, object]) -> SafeString:
+    fewer, few_cases = _("fewer than 5"), _("not shown (fewer than 5 cases)")
+    return _summary(
+        figures,
+        [
+            (_("Cases received"), "received", fewer, ""),
+            (_("Decisions"), "decided", fewer, ""),
+            (_("Open now"), "open", fewer, ""),
+            (_("Median processing time (working days)"), "median_days", few_cases, ""),
+            # The template's msgid ("%%" there): formatting turns it back into one "%".
+            (_("90%% of cases decided within (working days)") % {}, "p90_days", few_cases, ""),
+            (_("Decided within the legal deadline"), "within_deadline_pct", few_cases, " %"),
+        ],
+    )
+
+
+def _concern_summary(figures: dict[str, object]) -> SafeString:
+    fewer, few_ratings = _("fewer than 5"), _("not shown (fewer than 5 ratings)")
+    return _summary(
+        figures,
+        [
+            (_("Concerns received"), "concerns_received", fewer, ""),
+            (_("Concerns resolved"), "concerns_resolved", fewer, ""),
+            (_("Concerns reopened (not solved)"), "concerns_reopened", fewer, ""),
+            (_("Satisfaction (mean rating out of 5)"), "satisfaction", few_ratings, " / 5"),
+            (_("Citizens who say it is solved"), "solved_pct", few_ratings, " %"),
+        ],
+    )
+
+
+def _kept_table_rows(
+    months: list[dict[str, object]], settled_before: datetime.date, page: tuple
+) -> SafeString:
+    """The month table's rows: those of settled months are written once per language and kept
+    with the figures they show (``transparency.settled``); the open months' every time."""
+    first_open = settled_before.strftime("%Y-%m")
+    split = next((i for i, m in enumerate(months) if str(m["month"]) >= first_open), len(months))
+    old = settled.kept(
+        ("table-rows", *page, get_language()),
+        settled_before,
+        lambda: _table_rows(months[:split], 5),
+    )
+    return mark_safe(_table_rows(months[split:], 5) + old)  # noqa: S308 - both built above
+
+
 def _children(where: Any, keep: str) -> SafeString:
     """The "look closer" links: one reverse() for all (a ``{% url %}`` each costs ~30 µs)."""
     if not where.children:
@@ -168,8 +225,9 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
     category_id = _category(request)
     procedures, current = _pick(kept_published_procedures, subject_id)
     categories, current_category = _pick(_kept_categories, category_id)
-    series, concerns = _series(where, subject_kind, subject_id, category_id)
-    months = _merge(series["months"], concerns["months"])  # type: ignore[arg-type]
+    found = selectors.public_series(where.level, where.pk, subject_kind, subject_id, category_id)
+    series, concerns = _as_dicts(found)
+    months = _merge(found.months, found.concern_months)
     title = _("Cases received and decided each month — %(area)s") % {"area": where.name}
     concerns_title = _("Concerns received and resolved each month — %(area)s") % {
         "area": where.name
@@ -196,7 +254,11 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
             "current_category": current_category,
             "series": series,
             "concerns": concerns,
-            "rows": _table_rows(months, 5),
+            "summary": _case_summary(found.summary),
+            "concern_summary": _concern_summary(found.concern_summary),
+            "rows": _kept_table_rows(
+                months, found.settled_before, (where.level, where.pk, subject_id, category_id)
+            ),
             "children": _children(where, keep),
             "chart": monthly_bars(series["months"], chart_id="chart", title=title),  # type: ignore[arg-type]
             "chart_title": title,
@@ -221,15 +283,15 @@ def _series(
     where: Any, subject_kind: str, subject_id: int, category_id: int
 ) -> tuple[dict[str, object], dict[str, object]]:
     """The page's (and the files') figures, suppressed: two small queries on the roll-ups."""
-    cases, case_total, concerns, concern_total = selectors.page_series(
-        where.level, where.pk, subject_kind, subject_id, category_id
+    return _as_dicts(
+        selectors.public_series(where.level, where.pk, subject_kind, subject_id, category_id)
     )
+
+
+def _as_dicts(found: selectors.PublicSeries) -> tuple[dict[str, object], dict[str, object]]:
     return (
-        {"months": [p.public() for p in cases], "summary": case_total.public()},
-        {
-            "months": [p.public_concerns() for p in concerns],
-            "summary": concern_total.public_concerns(),
-        },
+        {"months": found.months, "summary": found.summary},
+        {"months": found.concern_months, "summary": found.concern_summary},
     )
 
 

@@ -170,3 +170,23 @@ def test_a_page_whose_render_read_the_visitors_session_is_never_kept(pilots):
     visit()
     visit()
     assert len(renders) == 2
+
+
+def test_a_page_rendered_while_its_data_changed_is_not_served_later(rf):
+    """The first render of a tag starts its version with the page; an invalidation during
+    that render wins, and the page it produced is never served."""
+    from django.http import HttpResponse
+
+    renders = []
+
+    def render(changed: bool) -> HttpResponse:
+        renders.append(changed)
+        if changed:
+            pagecache.invalidate("race-tag")  # another process saved something meanwhile
+        return HttpResponse("figures")
+
+    request = rf.get("/fr/somewhere/")
+    pagecache.serve(rf.get("/fr/somewhere/"), "race-tag", lambda: render(True))
+    pagecache.serve(request, "race-tag", lambda: render(False))
+    pagecache.serve(rf.get("/fr/somewhere/"), "race-tag", lambda: render(False))
+    assert renders == [True, False]  # rendered again once, then kept
