@@ -74,18 +74,59 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
             "tab": tab,
             "status": status,
             "query": search,
-            "statuses": [s for s in Status.choices if s[0] in PROCEDURE_STATUSES],
+            "status_options": _status_options(status),
             "procedure_options": _procedure_options(procedure_id),
             "counts": page.tab_counts,
             "rows": _inbox_rows(page.object_list),
-            "tabs": [
-                (selectors.Tab.MINE, _("Assigned to me")),
-                (selectors.Tab.UNASSIGNED, _("Unassigned in my structures")),
-                (selectors.Tab.WAITING, _("Waiting on others")),
-                (selectors.Tab.ALL, _("All")),
-            ],
+            "tab_links": _tab_links(tab, page.tab_counts),
         },
     )
+
+
+def _tab_links(current: str, counts: dict[str, selectors.BoundedCount]) -> SafeString:
+    """The inbox's tabs, the current one marked; "mine" and "unassigned" show their count."""
+    tabs = [
+        (selectors.Tab.MINE, _("Assigned to me"), f" ({counts[selectors.Tab.MINE]})"),
+        (
+            selectors.Tab.UNASSIGNED,
+            _("Unassigned in my structures"),
+            f" ({counts[selectors.Tab.UNASSIGNED]})",
+        ),
+        (selectors.Tab.WAITING, _("Waiting on others"), ""),
+        (selectors.Tab.ALL, _("All"), ""),
+    ]
+    return mark_safe(  # noqa: S308 - each link built by format_html
+        "".join(
+            html.format_html(
+                '\n    <li><a href="?tab={}"{}>{}{}</a></li>',
+                value,
+                _CURRENT if value == current else "",
+                label,
+                count,
+            )
+            for value, label, count in tabs
+        )
+    )
+
+
+def _status_options(selected: str) -> SafeString:
+    """The status filter's ``<option>`` elements (a case's statuses, the selected one marked)."""
+    return mark_safe(  # noqa: S308 - each option built by format_html
+        "".join(
+            html.format_html(
+                '<option value="{}"{}>{}</option>',
+                value,
+                _SELECTED if value == selected else "",
+                label,
+            )
+            for value, label in Status.choices
+            if value in PROCEDURE_STATUSES
+        )
+    )
+
+
+_CURRENT = mark_safe(' aria-current="page"')
+_SELECTED = mark_safe(" selected")
 
 
 # One inbox row. Built with core.html.format_html (every value escaped) rather than a template

@@ -34,7 +34,7 @@ from baladiya.core.html import escape
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.territory.models import Commune
-from baladiya.transparency import backlog, suppression
+from baladiya.transparency import backlog, settled, suppression
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 SORTS = (
@@ -172,7 +172,7 @@ WIDE = 100
 
 
 _STATS_SQL = (
-    "SELECT area_id,"  # noqa: S608 - constants, parameters and integer ids only
+    "SELECT area_id, month >= %(open_from)s,"  # noqa: S608 - constants, parameters, integer ids
     " SUM(received) FILTER (WHERE subject_kind = %(all)s),"
     " SUM(decided) FILTER (WHERE subject_kind = %(all)s),"
     " SUM(with_deadline) FILTER (WHERE subject_kind = %(all)s),"
@@ -184,8 +184,10 @@ _STATS_SQL = (
     # (migration 0005) and reads it alone.
     f" WHERE level = {int(Level.COMMUNE)} AND subject_id = 0 AND days = {TOTALS}"
     " AND subject_kind IN (%(all)s, %(concerns)s) AND month >= %(since)s{areas}"
-    " GROUP BY area_id"
+    " GROUP BY area_id, month >= %(open_from)s"
 )
+_Sums = tuple[int, int, int, int, int, int]  # received, decided, with/within deadline, ratings
+_NONE: _Sums = (0, 0, 0, 0, 0, 0)
 
 
 def _in(column: str, ids: list[int] | None) -> str:
@@ -195,36 +197,62 @@ def _in(column: str, ids: list[int] | None) -> str:
     return f" AND {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
 
 
+def _read_sums(
+    commune_ids: list[int] | None, since: datetime.date, open_from: datetime.date
+) -> tuple[dict[int, _Sums], dict[int, _Sums]]:
+    """Sums per commune from ``since``: (months before ``open_from``, months from it on)."""
+    params: dict[str, str | datetime.date] = {
+        "all": SubjectKind.ALL.value,
+        "concerns": SubjectKind.ALL_CONCERNS.value,
+        "since": since,
+        "open_from": open_from,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_STATS_SQL.format(areas=_in("area_id", commune_ids)), params)
+        found = cursor.fetchall()
+    old: dict[int, _Sums] = {}
+    live: dict[int, _Sums] = {}
+    for area_id, is_open, *sums in found:
+        (live if is_open else old)[area_id] = tuple(v or 0 for v in sums)  # type: ignore[assignment]
+    return old, live
+
+
 def _stats(commune_ids: list[int] | None, months: int, today: datetime.date) -> dict[int, _Stats]:
     """Volumes and deadline compliance (procedures) and satisfaction (concerns) per commune
     over ``months`` months, from the commune totals rows: one query.
 
+    The settled months' sums of every commune are kept by the process (``settled``), read
+    with the first page; later pages read the open months of their own communes only.
     Plain SQL on purpose: built by the ORM (filtered aggregates, 100 ids) the same query cost
     twice its execution time in Python on a page whose whole budget is a few milliseconds.
     """
     # The first day of the month ``months - 1`` before this one: 12 months = this one and 11.
     year, month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
     since = datetime.date(year, month + 1, 1)
-    sql = _STATS_SQL.format(areas=_in("area_id", commune_ids))
-    params: dict[str, str | datetime.date] = {
-        "all": SubjectKind.ALL.value,
-        "concerns": SubjectKind.ALL_CONCERNS.value,
-        "since": since,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    bound = max(settled.boundary(), since)
+    key = ("supervision", since)
+    old: dict[int, _Sums] | None = settled.get(key, bound)
+    if old is None:
+        old, live = _read_sums(None, since, bound)
+        settled.keep(key, bound, old)
+    else:
+        _old, live = _read_sums(commune_ids, bound, bound)
+    wanted = old.keys() | live.keys() if commune_ids is None else commune_ids
     out = {}
-    for area_id, received, decided, with_deadline, within, rated, score_sum in found:
-        rated = rated or 0
-        out[area_id] = _Stats(
-            received=received or 0,
-            decided=decided or 0,
-            within_deadline_pct=suppression.share(within or 0, with_deadline or 0),
-            satisfaction=suppression.statistic(
-                round((score_sum or 0) / rated, 1) if rated else None, rated
-            ),
+    for area_id in wanted:
+        past, now = old.get(area_id, _NONE), live.get(area_id, _NONE)
+        received, decided, with_deadline, within, rated, score_sum = (
+            a + b for a, b in zip(past, now, strict=True)
         )
+        if not (past is _NONE and now is _NONE):
+            out[area_id] = _Stats(
+                received=received,
+                decided=decided,
+                within_deadline_pct=suppression.share(within, with_deadline),
+                satisfaction=suppression.statistic(
+                    round(score_sum / rated, 1) if rated else None, rated
+                ),
+            )
     return out
 
 

@@ -449,8 +449,27 @@ def supervision_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
             "total": len(rows),
             "sort": sort,
             "columns": columns,
+            "headers": _sort_headers(columns, sort),
         },
     )
+
+
+def _sort_headers(columns: list[tuple[str, str]], sort: str) -> SafeString:
+    """The table's column headings, each a link that sorts by it (again: the other way)."""
+    out = []
+    for key, label in columns:
+        state = (
+            ' aria-sort="ascending"'
+            if sort == key
+            else ' aria-sort="descending"'
+            if sort == f"-{key}"
+            else ""
+        )
+        flip = "-" if sort == key else ""
+        out.append(
+            f'<th scope="col"{state}><a href="?sort={flip}{escape(key)}">{escape(label)}</a></th>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - fixed keys, escaped labels
 
 
 @require_GET

@@ -147,3 +147,26 @@ def test_kept_entries_are_bounded(monkeypatch):
     for i in range(5):
         settled.keep(("k", i), bound, i)
     assert settled.get(("k", 0), bound) is None and settled.get(("k", 4), bound) == 4
+
+
+def test_supervision_adds_this_months_figures_to_the_kept_ones(pilots, citizen):
+    from baladiya.organisation.scoping import Scope
+    from baladiya.transparency import supervision
+
+    procedure = simple_procedure()
+    agent = pilots.people["agent_a"]
+    scope = Scope.of(pilots.people["supervisor_ministry"])
+    commune = pilots.apc_a.commune_id
+    cases_on(OCTOBER, 6, procedure, citizen, agent, decide=2)
+    with time_machine.travel(NOW, tick=False):
+        first = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
+        assert first[commune].received == 6 and first[commune].decided == 2
+        cases_on(NOW, 3, procedure, citizen, agent, decide=3)
+        with CaptureQueriesContext(connection) as queries:
+            again = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
+        stats = [q["sql"] for q in queries.captured_queries if "SUM(received)" in q["sql"]]
+        assert len(stats) == 1 and "2026-12-01" in stats[0]  # this month only
+        settled.forget()
+        fresh = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
+    assert again[commune].received == 9 and again[commune].decided == 5
+    assert again == fresh
