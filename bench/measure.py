@@ -1,8 +1,10 @@
 """In-process timings: each page against the trivial page, same process, same run.
 
 Run by bench/run.py with DATABASE_URL set. Prints one JSON line per page, then "RESULT {json}".
-Statistics pages are measured with the cache disabled (every request reads the roll-ups): the
-worst case, since production caches them for two minutes.
+Statistics pages are measured with the cache disabled (every request reads the roll-ups of the
+months still open; settled months come from the process's memo, ``transparency.settled``, since
+they can no longer change): the worst case, since production caches them for two minutes. The
+"cold" figure forgets that memo too before each request (a process's first page of a month).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from baladiya.cases.models import Case  # noqa: E402
 from baladiya.organisation import services as org_services  # noqa: E402
 from baladiya.organisation.models import Role, Structure, StructureKind, User  # noqa: E402
+from baladiya.transparency import settled  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "41"))
 
@@ -48,6 +51,7 @@ def timed(pages: list[tuple[str, Client, str]]) -> dict[str, dict]:
     """
     served: dict[str, list[float]] = {name: [] for name, _c, _u in pages}
     uncached: dict[str, list[float]] = {name: [] for name, _c, _u in pages}
+    cold: dict[str, list[float]] = {name: [] for name, _c, _u in pages}
     sizes = {}
     for _name, client, url in pages:
         client.get(url)  # warm
@@ -64,6 +68,13 @@ def timed(pages: list[tuple[str, Client, str]]) -> dict[str, dict]:
             uncached[name].append(time.perf_counter() - started)
             assert response.status_code == 200, (url, response.status_code)
             sizes[name] = len(response.content)
+    for _ in range(ROUNDS):
+        for name, client, url in pages:
+            cache.clear()
+            settled.forget()  # outside the timer too: settled months read again
+            started = time.perf_counter()
+            client.get(url)
+            cold[name].append(time.perf_counter() - started)
     results = {}
     for name, client, url in pages:
         cache.clear()
@@ -73,6 +84,7 @@ def timed(pages: list[tuple[str, Client, str]]) -> dict[str, dict]:
             "url": url,
             "ms": statistics.median(uncached[name]) * 1000,
             "served_ms": statistics.median(served[name]) * 1000,
+            "cold_ms": statistics.median(cold[name]) * 1000,
             "queries": len(queries.captured_queries),
             "bytes": sizes[name],
         }

@@ -114,10 +114,13 @@ def report(results: dict) -> dict[str, float]:
     trivial = results["trivial page"]["ms"]
     ratios = {}
     served_trivial = results["trivial page"]["served_ms"]
+    cold_trivial = results["trivial page"]["cold_ms"]
     say(
         f"In-process timings at {results['_cases']:,} cases, median of rounds. 'uncached': cache"
-        " emptied before each request (the ratio used below); 'served': as production serves"
-        " them (statistics kept 2 min by the page cache; inbox and supervision never cached)."
+        " emptied before each request (the ratio used below; settled months' figures stay in"
+        " the process, they cannot change); 'cold': those forgotten too (a process's first"
+        " page of a month); 'served': as production serves them (statistics kept 2 min by the"
+        " page cache; inbox and supervision never cached)."
     )
     for name, r in results.items():
         if name.startswith("_"):
@@ -126,6 +129,7 @@ def report(results: dict) -> dict[str, float]:
         ratios[name] = ratio
         say(
             f"  {name:32s} uncached {r['ms']:7.1f} ms  ratio {ratio:6.2f}  q {r['queries']:2d}"
+            f"  | cold {r['cold_ms']:7.1f} ms  ratio {r['cold_ms'] / cold_trivial:5.2f}"
             f"  | served {r['served_ms']:7.1f} ms  ratio {r['served_ms'] / served_trivial:5.2f}"
             f"  | {r['bytes'] / 1024:5.1f} KB"
         )
