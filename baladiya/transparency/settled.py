@@ -22,6 +22,7 @@ Entries are few and small (a page's 24 months of public figures), bounded by
 from __future__ import annotations
 
 import datetime
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -44,6 +45,7 @@ MAX_ENTRIES = 4096
 T = TypeVar("T")
 
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
+_lock = threading.Lock()  # gunicorn's threads share the memo (an OrderedDict is not atomic)
 _highest_boundary: datetime.date | None = None
 _fingerprint: tuple | None = None
 _checked_at = 0.0
@@ -58,9 +60,10 @@ def boundary(now: datetime.datetime | None = None) -> datetime.date:
 def get(key: Hashable, bound: datetime.date) -> Any | None:
     """What was kept for ``key`` with these settled months, or None."""
     _check()
-    found = _entries.get((key, bound))
-    if found is not None:
-        _entries.move_to_end((key, bound))
+    with _lock:
+        found = _entries.get((key, bound))
+        if found is not None:
+            _entries.move_to_end((key, bound))
     return found
 
 
@@ -68,11 +71,12 @@ def keep(key: Hashable, bound: datetime.date, value: T) -> T:
     """Keep ``value``, computed from the months before ``bound``; returns it."""
     global _highest_boundary
     _check()
-    if _highest_boundary is None or bound > _highest_boundary:
-        _highest_boundary = bound
-    _entries[(key, bound)] = value
-    while len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
+    with _lock:
+        if _highest_boundary is None or bound > _highest_boundary:
+            _highest_boundary = bound
+        _entries[(key, bound)] = value
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
     return value
 
 
@@ -92,7 +96,8 @@ def touched(month: datetime.date) -> None:
 def forget(**_kwargs: Any) -> None:
     """Drop everything kept (a signal receiver too: it ignores the signal's arguments)."""
     global _highest_boundary, _fingerprint, _checked_at
-    _entries.clear()
+    with _lock:
+        _entries.clear()
     _highest_boundary = None
     _fingerprint = None
     _checked_at = 0.0  # the next use reads the fingerprint first, before anything is kept
@@ -106,7 +111,8 @@ def _check() -> None:
     bound = boundary()
     current = (bound, *_read_fingerprint(bound))
     if current != _fingerprint:
-        _entries.clear()
+        with _lock:
+            _entries.clear()
         _fingerprint = current
     _checked_at = now
 
