@@ -240,19 +240,20 @@ def _stats(commune_ids: list[int] | None, months: int, today: datetime.date) -> 
     wanted = old.keys() | live.keys() if commune_ids is None else commune_ids
     out = {}
     for area_id in wanted:
-        past, now = old.get(area_id, _NONE), live.get(area_id, _NONE)
+        past, now = old.get(area_id), live.get(area_id)
+        if past is None and now is None:
+            continue  # no roll-up row: the row shows the defaults
         received, decided, with_deadline, within, rated, score_sum = (
-            a + b for a, b in zip(past, now, strict=True)
+            a + b for a, b in zip(past or _NONE, now or _NONE, strict=True)
         )
-        if not (past is _NONE and now is _NONE):
-            out[area_id] = _Stats(
-                received=received,
-                decided=decided,
-                within_deadline_pct=suppression.share(within, with_deadline),
-                satisfaction=suppression.statistic(
-                    round(score_sum / rated, 1) if rated else None, rated
-                ),
-            )
+        out[area_id] = _Stats(
+            received=received,
+            decided=decided,
+            within_deadline_pct=suppression.share(within, with_deadline),
+            satisfaction=suppression.statistic(
+                round(score_sum / rated, 1) if rated else None, rated
+            ),
+        )
     return out
 
 
