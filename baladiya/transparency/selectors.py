@@ -200,14 +200,13 @@ def page_series(
     cases: dict[Any, Period] = {}
     concerns: dict[Any, Period] = {}
     from_month = "" if since is None else " AND month >= %s"
-    after = [] if since is None else [since]
+    after: list[Any] = [] if since is None else [since]
     with connection.cursor() as cursor:
+        own: list[Any] = [level, area_id, kind, subject_id, *after]
+        of_concerns: list[Any] = [level, area_id, str(concern_kind), category_id, *after]
         cursor.execute(
             f"{_TOTALS_OF_SUBJECT}{from_month} UNION ALL {_TOTALS_OF_SUBJECT}{from_month}",
-            [
-                *(level, area_id, kind, subject_id, *after),
-                *(level, area_id, str(concern_kind), category_id, *after),
-            ],
+            [*own, *of_concerns],
         )
         for row_kind, month, *counters in cursor.fetchall():
             # Period's fields follow ROW_COUNTERS; concern counters are NULL on procedures.
