@@ -127,9 +127,10 @@ if PRODUCTION and "DATABASE_URL" not in env:
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if USING_POSTGRES:
     # Parameters bound by the server, and statements a connection has run a few times kept
-    # prepared: the hot reads (sessions, grants, the inbox, supervision) skip PostgreSQL's
-    # planning, which took as long as running them. Behind PgBouncer in transaction mode this
-    # needs its max_prepared_statements (1.21+); DATABASE_PREPARE_THRESHOLD=none turns it off.
+    # prepared: the hot reads (sessions, grants, the inbox, supervision) skip parsing, and
+    # planning when PostgreSQL keeps a generic plan for them. Behind PgBouncer in transaction
+    # mode this needs its max_prepared_statements (1.21+); DATABASE_PREPARE_THRESHOLD=none turns
+    # it off.
     _threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip().lower()
     if _threshold != "none" and not _threshold.isdigit():
         raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD must be a whole number or 'none'.")
@@ -137,6 +138,18 @@ if USING_POSTGRES:
         server_side_binding=True,
         prepare_threshold=None if _threshold == "none" else int(_threshold),
     )
+    # A prepared statement is still planned again at each run while PostgreSQL judges its
+    # generic plan costlier ("auto"): the inbox's statement spends 0.4 ms of its 0.7 there at
+    # 2M cases. force_generic_plan plans it once per connection (inbox 4.0 -> 3.4 ms in
+    # `make bench`); it stays opt-in until every hot statement's generic plan has been checked
+    # on skewed data (docs/deployment.md).
+    _plans = env.str("DATABASE_PLAN_CACHE_MODE", default="auto").strip().lower()
+    if _plans not in ("auto", "force_generic_plan", "force_custom_plan"):
+        raise ImproperlyConfigured(
+            "DATABASE_PLAN_CACHE_MODE must be auto, force_generic_plan or force_custom_plan."
+        )
+    if _plans != "auto":
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c plan_cache_mode={_plans}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -90,3 +90,16 @@ def test_production_collects_the_static_files_with_hashed_names(tmp_path, settin
     call_command("collectstatic", "--noinput", verbosity=0)
     assert (tmp_path / "staticfiles.json").exists()
     assert staticfiles_storage.url("baladiya/css/baladiya.css").startswith("/static/baladiya/css/")
+
+
+def test_a_plan_cache_mode_goes_to_the_connection_options_and_a_wrong_one_stops_start_up():
+    wrong = run_manage("check", **PRODUCTION, DATABASE_PLAN_CACHE_MODE="fastest")
+    assert wrong.returncode != 0 and "DATABASE_PLAN_CACHE_MODE" in wrong.stderr
+    shown = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        **PRODUCTION,
+        DATABASE_PLAN_CACHE_MODE="force_generic_plan",
+    )
+    assert "-c plan_cache_mode=force_generic_plan" in shown.stdout, shown.stderr
