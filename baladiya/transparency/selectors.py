@@ -277,10 +277,11 @@ def public_series(
     """
     bound = settled.boundary()
     key = ("series", level, area_id, str(subject_kind), subject_id, category_id)
-    part: _SettledPart | None = settled.get(key, bound)
+    part: _SettledPart | None
+    part, generation = settled.lookup(key, bound)
     if part is None:
         cases, _t, concerns, _c = page_series(level, area_id, subject_kind, subject_id, category_id)
-        part = settled.keep(key, bound, _settle(cases, concerns, bound))
+        part = settled.keep(key, bound, _settle(cases, concerns, bound), generation)
         live = [p for p in cases if p.month is not None and p.month >= bound]
         live_concerns = [p for p in concerns if p.month is not None and p.month >= bound]
     else:

@@ -15,8 +15,10 @@ What can still change a settled month, and how each reaches this memo:
   fingerprint of the national rows of settled months (their number and newest update), which
   every write to any settled row changes, and forgets everything when it moved.
 
-Entries are few and small (a page's 24 months of public figures), bounded by
-:data:`MAX_ENTRIES`, least recently used dropped first.
+Entries are a page's 24 months of public figures, bounded by :data:`MAX_ENTRIES`, least
+recently used dropped first. A value read while the memo was being forgotten (a rebuild
+committing in between) is not kept: :func:`lookup` hands out a generation that :func:`keep`
+checks.
 """
 
 from __future__ import annotations
@@ -40,13 +42,16 @@ SETTLE_MARGIN = datetime.timedelta(hours=1)
 # rare; ten seconds of older figures after it are not a wrong answer: the page cache keeps
 # pages for two minutes anyway). The test suite sets it to infinity (tests/conftest.py).
 CHECK_SECONDS: float = 10.0
-MAX_ENTRIES = 4096
+# A page's entry is ~35 KB (24 months of figures, a histogram): ~35 MB at most per process.
+MAX_ENTRIES = 1024
 
 T = TypeVar("T")
 
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()  # gunicorn's threads share the memo (an OrderedDict is not atomic)
 _highest_boundary: datetime.date | None = None
+# Raised whenever everything is forgotten: a value read before that is not kept (see keep).
+_generation = 0
 _fingerprint: tuple | None = None
 _checked_at = 0.0
 
@@ -57,21 +62,25 @@ def boundary(now: datetime.datetime | None = None) -> datetime.date:
     return day.replace(day=1)
 
 
-def get(key: Hashable, bound: datetime.date) -> Any | None:
-    """What was kept for ``key`` with these settled months, or None."""
+def lookup(key: Hashable, bound: datetime.date) -> tuple[Any | None, int]:
+    """What was kept for ``key`` with these settled months (or None), and the memo's
+    generation now: pass it to :func:`keep` with what is read after this call."""
     _check()
     with _lock:
         found = _entries.get((key, bound))
         if found is not None:
             _entries.move_to_end((key, bound))
-    return found
+        return found, _generation
 
 
-def keep(key: Hashable, bound: datetime.date, value: T) -> T:
-    """Keep ``value``, computed from the months before ``bound``; returns it."""
+def keep(key: Hashable, bound: datetime.date, value: T, generation: int) -> T:
+    """Keep ``value``, read from the months before ``bound`` after :func:`lookup` returned
+    ``generation``; returns it. Nothing is kept if the memo was forgotten meanwhile: the value
+    may have been read before the change that made it forget (a rebuild's commit)."""
     global _highest_boundary
-    _check()
     with _lock:
+        if generation != _generation:
+            return value
         if _highest_boundary is None or bound > _highest_boundary:
             _highest_boundary = bound
         _entries[(key, bound)] = value
@@ -81,8 +90,8 @@ def keep(key: Hashable, bound: datetime.date, value: T) -> T:
 
 
 def kept(key: Hashable, bound: datetime.date, load: Callable[[], T]) -> T:
-    found = get(key, bound)
-    return found if found is not None else keep(key, bound, load())
+    found, generation = lookup(key, bound)
+    return found if found is not None else keep(key, bound, load(), generation)
 
 
 def touched(month: datetime.date) -> None:
@@ -95,16 +104,17 @@ def touched(month: datetime.date) -> None:
 
 def forget(**_kwargs: Any) -> None:
     """Drop everything kept (a signal receiver too: it ignores the signal's arguments)."""
-    global _highest_boundary, _fingerprint, _checked_at
+    global _highest_boundary, _fingerprint, _checked_at, _generation
     with _lock:
         _entries.clear()
+        _generation += 1
     _highest_boundary = None
     _fingerprint = None
     _checked_at = 0.0  # the next use reads the fingerprint first, before anything is kept
 
 
 def _check() -> None:
-    global _fingerprint, _checked_at
+    global _fingerprint, _checked_at, _generation
     now = time.monotonic()
     if now - _checked_at < CHECK_SECONDS:
         return
@@ -113,6 +123,7 @@ def _check() -> None:
     if current != _fingerprint:
         with _lock:
             _entries.clear()
+            _generation += 1
         _fingerprint = current
     _checked_at = now
 

@@ -231,10 +231,11 @@ def _stats(commune_ids: list[int] | None, months: int, today: datetime.date) -> 
     since = datetime.date(year, month + 1, 1)
     bound = max(settled.boundary(), since)
     key = ("supervision", since)
-    old: dict[int, _Sums] | None = settled.get(key, bound)
+    old: dict[int, _Sums] | None
+    old, generation = settled.lookup(key, bound)
     if old is None:
         old, live = _read_sums(None, since, bound)
-        settled.keep(key, bound, old)
+        settled.keep(key, bound, old, generation)
     else:
         _old, live = _read_sums(commune_ids, bound, bound)
     wanted = old.keys() | live.keys() if commune_ids is None else commune_ids

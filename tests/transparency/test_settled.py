@@ -145,8 +145,29 @@ def test_kept_entries_are_bounded(monkeypatch):
     monkeypatch.setattr(settled, "MAX_ENTRIES", 3)
     bound = datetime.date(2026, 12, 1)
     for i in range(5):
-        settled.keep(("k", i), bound, i)
-    assert settled.get(("k", 0), bound) is None and settled.get(("k", 4), bound) == 4
+        settled.keep(("k", i), bound, i, settled.lookup(("k", i), bound)[1])
+    assert settled.lookup(("k", 0), bound)[0] is None
+    assert settled.lookup(("k", 4), bound)[0] == 4
+
+
+def test_figures_read_while_a_rebuild_commits_are_not_kept(pilots, citizen, monkeypatch):
+    """A page read the settled months, a rebuild committed (the memo forgot), then the page
+    wanted to keep what it read: it is not kept, the next page reads them again."""
+    procedure = simple_procedure()
+    cases_on(OCTOBER, 6, procedure, citizen)
+    read = selectors.page_series
+
+    def read_then_rebuild(*args, **kwargs):
+        found = read(*args, **kwargs)
+        MonthlyStat.objects.filter(subject_kind=SubjectKind.ALL).update(received=9)
+        settled.forget()  # what the rebuild does when it commits
+        return found
+
+    with time_machine.travel(NOW, tick=False):
+        monkeypatch.setattr(selectors, "page_series", read_then_rebuild)
+        assert selectors.public_series(Level.NATION, 0).summary["received"] == 6  # as read
+        monkeypatch.setattr(selectors, "page_series", read)
+        assert selectors.public_series(Level.NATION, 0).summary["received"] == 9
 
 
 def test_supervision_adds_this_months_figures_to_the_kept_ones(pilots, citizen):
