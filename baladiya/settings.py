@@ -140,9 +140,8 @@ if USING_POSTGRES:
     )
     # A prepared statement is still planned again at each run while PostgreSQL judges its
     # generic plan costlier ("auto"): the inbox's statement spends 0.4 ms of its 0.7 there at
-    # 2M cases. force_generic_plan plans it once per connection (inbox 4.0 -> 3.4 ms in
-    # `make bench`); it stays opt-in until every hot statement's generic plan has been checked
-    # on skewed data (docs/deployment.md).
+    # 2M cases. force_generic_plan plans it once per connection (inbox 3.6 -> 3.1 ms) but
+    # made the inbox's full-text search 3.5x slower: opt-in only (docs/deployment.md).
     _plans = env.str("DATABASE_PLAN_CACHE_MODE", default="auto").strip().lower()
     if _plans not in ("auto", "force_generic_plan", "force_custom_plan"):
         raise ImproperlyConfigured(
