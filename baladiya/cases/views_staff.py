@@ -72,11 +72,9 @@ def inbox(request: HttpRequest, scope: Scope) -> HttpResponse:
         {
             "page": page,
             "tab": tab,
-            "status": status,
             "query": search,
             "status_options": _status_options(status),
             "procedure_options": _procedure_options(procedure_id),
-            "counts": page.tab_counts,
             "rows": _inbox_rows(page.object_list),
             "tab_links": _tab_links(tab, page.tab_counts),
         },

@@ -226,7 +226,6 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
     procedures, current = _pick(kept_published_procedures, subject_id)
     categories, current_category = _pick(_kept_categories, category_id)
     found = selectors.public_series(where.level, where.pk, subject_kind, subject_id, category_id)
-    series, concerns = _as_dicts(found)
     months = _merge(found.months, found.concern_months)
     title = _("Cases received and decided each month — %(area)s") % {"area": where.name}
     concerns_title = _("Concerns received and resolved each month — %(area)s") % {
@@ -252,18 +251,16 @@ def statistics(request: HttpRequest, level: str = "nation", pk: int = 0) -> Http
             "current": current,
             "category_options": pickers.options("categories", categories, current_category),
             "current_category": current_category,
-            "series": series,
-            "concerns": concerns,
             "summary": _case_summary(found.summary),
             "concern_summary": _concern_summary(found.concern_summary),
             "rows": _kept_table_rows(
                 months, found.settled_before, (where.level, where.pk, subject_id, category_id)
             ),
             "children": _children(where, keep),
-            "chart": monthly_bars(series["months"], chart_id="chart", title=title),  # type: ignore[arg-type]
+            "chart": monthly_bars(found.months, chart_id="chart", title=title),
             "chart_title": title,
             "concerns_chart": monthly_bars(
-                concerns["months"],  # type: ignore[arg-type]
+                found.concern_months,
                 chart_id="concerns-chart",
                 title=concerns_title,
                 bars=CONCERN_BARS,
@@ -283,12 +280,7 @@ def _series(
     where: Any, subject_kind: str, subject_id: int, category_id: int
 ) -> tuple[dict[str, object], dict[str, object]]:
     """The page's (and the files') figures, suppressed: two small queries on the roll-ups."""
-    return _as_dicts(
-        selectors.public_series(where.level, where.pk, subject_kind, subject_id, category_id)
-    )
-
-
-def _as_dicts(found: selectors.PublicSeries) -> tuple[dict[str, object], dict[str, object]]:
+    found = selectors.public_series(where.level, where.pk, subject_kind, subject_id, category_id)
     return (
         {"months": found.months, "summary": found.summary},
         {"months": found.concern_months, "summary": found.concern_summary},
@@ -448,7 +440,6 @@ def supervision_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
             "page": page,
             "total": len(rows),
             "sort": sort,
-            "columns": columns,
             "headers": _sort_headers(columns, sort),
         },
     )

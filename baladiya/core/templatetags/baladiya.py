@@ -53,7 +53,7 @@ def fixedtext(parser: template.base.Parser, token: template.base.Token) -> Fixed
     (anything else is a syntax error), rendered once per language and kept by the process.
 
     For the headings and labels of pages rendered on every miss: forty ``{% translate %}``
-    nodes cost a statistics page more than reading its figures."""
+    nodes cost a statistics page about as much as reading its figures."""
     nodelist = parser.parse(("endfixedtext",))
     parser.delete_first_token()
     for node in nodelist:
