@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "baladiya.core.middleware.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "baladiya.organisation.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "baladiya.core.middleware.ContentSecurityPolicyMiddleware",
@@ -245,9 +245,9 @@ if S3_BUCKET:
     }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 0
 
-# Django's database sessions and model backend, each reading in one statement what a signed-in
-# page needs (core.sessions; organisation.backends: the user with their grants).
-SESSION_ENGINE = "baladiya.core.sessions"
+# Django's database sessions and model backend: a signed-in page reads its session, its user and
+# their grants in one statement (organisation.sessions, organisation.backends).
+SESSION_ENGINE = "baladiya.organisation.sessions"
 AUTHENTICATION_BACKENDS = ["baladiya.organisation.backends.ScopedModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

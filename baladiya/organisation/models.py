@@ -9,6 +9,7 @@ territorial structure they serve. Every structure stores its materialised ``path
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -191,3 +192,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Session(AbstractBaseSession):
+    """A visitor's server-side session, with the user signed in to it (``None`` for nobody).
+
+    Django's session row plus ``user``, so that a signed-in page reads its session, its user
+    and their grants in one statement (``organisation.sessions``). The column only speeds the
+    read up: who is signed in is still what the session's signed data says.
+    """
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        db_table = "organisation_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from baladiya.organisation.sessions import SessionStore
+
+        return SessionStore

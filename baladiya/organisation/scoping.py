@@ -229,7 +229,23 @@ def user_with_scope(user_id: Any) -> User | None:
     of two, with the same grants as :class:`Scope` reads (memberships of active structures).
     A raw query still converts the user's columns like the ORM does.
     """
-    rows = list(User.objects.raw(_user_and_grants_sql(), [user_id, True, user_id]))
+    return _scoped(list(User.objects.raw(_user_and_grants_sql(), [True, user_id])))
+
+
+def session_with_user(session_key: str, now: Any) -> tuple[str, User | None] | None:
+    """A live session's data and its user with their scope (``user_with_scope``), in one query.
+
+    ``None`` when no unexpired session has this key; the user is ``None`` for a session nobody
+    signed in to (see ``organisation.sessions``).
+    """
+    rows = list(User.objects.raw(_user_and_grants_sql(session=True), [True, session_key, now]))
+    if not rows:
+        return None
+    data: str = rows[0].session_data  # type: ignore[attr-defined]  # the raw query's column
+    return data, (_scoped(rows) if rows[0].pk is not None else None)
+
+
+def _scoped(rows: list[Any]) -> User | None:
     if not rows:
         return None
     user = rows[0]
@@ -245,24 +261,40 @@ def user_with_scope(user_id: Any) -> User | None:
 
 
 @functools.cache
-def _user_and_grants_sql() -> str:
+def _user_and_grants_sql(*, session: bool = False) -> str:
+    """The user (by id, or by the session that names them) and their grants, one row each."""
+    from baladiya.organisation.models import Session
+
     qn = connection.ops.quote_name
     user_columns = ", ".join(f"u.{qn(f.column)}" for f in User._meta.concrete_fields)
-    membership, structure = Membership._meta, Structure._meta
+    membership, structure, session_meta = Membership._meta, Structure._meta, Session._meta
 
     def column(meta: Any, name: str) -> str:
         return qn(meta.get_field(name).column)
 
-    return (  # every value a parameter; names from the models' metadata
-        f"SELECT {user_columns}, g.structure_id AS grant_structure_id,"  # noqa: S608
-        " g.path AS grant_path, g.role AS grant_role"
-        f" FROM {qn(User._meta.db_table)} u LEFT JOIN ("
-        f"SELECT m.{column(membership, 'user')} AS user_id,"
+    user_id = f"u.{column(User._meta, 'id')}"
+    grants = (  # every value a parameter; names from the models' metadata
+        f"SELECT m.{column(membership, 'user')} AS user_id,"  # noqa: S608
         f" m.{column(membership, 'structure')} AS structure_id,"
         f" s.{column(structure, 'path')} AS path, m.{column(membership, 'role')} AS role"
         f" FROM {qn(membership.db_table)} m JOIN {qn(structure.db_table)} s"
         f" ON s.{column(structure, 'id')} = m.{column(membership, 'structure')}"
-        f" WHERE m.{column(membership, 'user')} = %s AND s.{column(structure, 'is_active')} = %s"
-        f") g ON g.user_id = u.{column(User._meta, 'id')}"
-        f" WHERE u.{column(User._meta, 'id')} = %s"
+        f" WHERE s.{column(structure, 'is_active')} = %s"
+    )
+    select = (
+        f"SELECT {user_columns}, g.structure_id AS grant_structure_id,"
+        " g.path AS grant_path, g.role AS grant_role"
+    )
+    if not session:
+        return (
+            f"{select} FROM {qn(User._meta.db_table)} u"
+            f" LEFT JOIN ({grants}) g ON g.user_id = {user_id} WHERE {user_id} = %s"
+        )
+    return (
+        f"{select}, z.{column(session_meta, 'session_data')} AS session_data"
+        f" FROM {qn(session_meta.db_table)} z"
+        f" LEFT JOIN {qn(User._meta.db_table)} u ON {user_id} = z.{column(session_meta, 'user')}"
+        f" LEFT JOIN ({grants}) g ON g.user_id = {user_id}"
+        f" WHERE z.{column(session_meta, 'session_key')} = %s"
+        f" AND z.{column(session_meta, 'expire_date')} > %s"
     )

@@ -1,6 +1,6 @@
-"""A signed-in request: the session, its user and their grants, read in two statements.
+"""A signed-in request: the session, its user and their grants, read in one statement.
 
-The lean session store (core.sessions) and the backend that builds the scope with the user
+The session store (organisation.sessions) and the backend that builds the scope with the user
 (organisation.backends) must change nothing a user can see: expired sessions, revoked
 memberships, closed structures and deactivated accounts count from the very next request.
 """
@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user
-from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 from django.utils import timezone
 
 from baladiya.organisation import services
 from baladiya.organisation.backends import ScopedModelBackend
-from baladiya.organisation.models import Membership, Role
+from baladiya.organisation.models import Membership, Role, Session
 from baladiya.organisation.scoping import Scope
 
 INBOX = "/fr/staff/cases/"
@@ -89,3 +88,80 @@ def test_the_session_survives_from_request_to_request(client, pilots):
     assert get_user(request) == agent
     assert client.get(INBOX).status_code == 200
     assert client.get(INBOX).status_code == 200
+
+
+def test_a_signed_in_page_reads_session_user_and_grants_in_one_statement(
+    client, pilots, django_assert_num_queries
+):
+    agent = pilots.people["agent_a"]
+    client.force_login(agent)
+    assert Session.objects.get().user_id == agent.pk  # the row names who signed in
+    request = RequestFactory().get("/")
+    request.session = client.session
+    from baladiya.organisation.sessions import get_user as get_request_user
+
+    with django_assert_num_queries(1):
+        user = get_request_user(request)
+        scope = Scope.of(user)
+    assert user == agent and scope.grants == Scope(agent).grants
+
+
+def test_the_session_column_never_decides_who_is_signed_in(client, pilots):
+    """A row pointing at someone else (tampered with, or stale) changes nothing: the user is
+    the one the session's signed data names, read on their own."""
+    agent, other = pilots.people["agent_a"], pilots.people["citizen"]
+    client.force_login(agent)
+    Session.objects.update(user=other)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    from baladiya.organisation.sessions import get_user as get_request_user
+
+    assert get_request_user(request) == agent
+    assert client.get(INBOX).status_code == 200
+
+
+def test_signing_out_leaves_an_anonymous_session(client, pilots):
+    client.force_login(pilots.people["agent_a"])
+    client.post("/fr/accounts/logout/")
+    assert client.get(INBOX).status_code == 302
+    assert not Session.objects.exclude(user=None).exists()
+
+
+def test_a_deleted_user_takes_their_sessions_with_them(client, pilots):
+    citizen = pilots.people["citizen"]
+    client.force_login(citizen)
+    citizen.delete()
+    assert not Session.objects.exists()
+    assert client.get("/fr/").status_code == 200
+
+
+def test_the_upgrade_keeps_everyone_signed_in_and_leaves_no_old_session_behind(pilots):
+    """Migration 0005 copies the live rows of Django's session table with their user."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session as DjangoSession
+
+    from baladiya.organisation.sessions import SessionStore
+
+    migration = importlib.import_module("baladiya.organisation.migrations.0005_session_with_user")
+    agent = pilots.people["agent_a"]
+    later = timezone.now() + datetime.timedelta(days=1)
+    for key, data, expires in [
+        ("a" * 32, {SESSION_KEY: str(agent.pk)}, later),
+        ("b" * 32, {"django_language": "ar"}, later),
+        ("c" * 32, {SESSION_KEY: str(agent.pk)}, timezone.now() - datetime.timedelta(days=1)),
+        ("d" * 32, {SESSION_KEY: "999999999"}, later),  # a user deleted since
+    ]:
+        DjangoSession.objects.create(
+            session_key=key, session_data=SessionStore().encode(data), expire_date=expires
+        )
+    migration.copy_live_sessions(apps, None)
+    assert dict(Session.objects.values_list("session_key", "user_id")) == {
+        "a" * 32: agent.pk,
+        "b" * 32: None,
+        "d" * 32: None,
+    }
+    assert SessionStore("a" * 32).load() == {SESSION_KEY: str(agent.pk)}
+    assert not DjangoSession.objects.exists()
