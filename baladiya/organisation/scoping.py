@@ -227,9 +227,8 @@ def user_with_scope(user_id: Any) -> User | None:
 
     Every signed-in page reads the session's user and then its grants: one round trip instead
     of two, with the same grants as :class:`Scope` reads (memberships of active structures).
-    A raw query still converts the user's columns like the ORM does.
     """
-    return _scoped(list(User.objects.raw(_user_and_grants_sql(), [True, user_id])))
+    return _scoped(_read(_user_and_grants_sql(), [True, user_id]))
 
 
 def session_with_user(session_key: str, now: Any) -> tuple[str, User | None] | None:
@@ -238,24 +237,46 @@ def session_with_user(session_key: str, now: Any) -> tuple[str, User | None] | N
     ``None`` when no unexpired session has this key; the user is ``None`` for a session nobody
     signed in to (see ``organisation.sessions``).
     """
-    rows = list(User.objects.raw(_user_and_grants_sql(session=True), [True, session_key, now]))
+    rows = _read(_user_and_grants_sql(session=True), [True, session_key, now])
     if not rows:
         return None
-    data: str = rows[0].session_data  # type: ignore[attr-defined]  # the raw query's column
-    return data, (_scoped(rows) if rows[0].pk is not None else None)
+    return rows[0][-1], _scoped(rows)
 
 
-def _scoped(rows: list[Any]) -> User | None:
-    if not rows:
+def _read(sql: str, params: list[Any]) -> list[tuple]:
+    # A plain cursor, not ``User.objects.raw``: on every signed-in request, the raw queryset's
+    # machinery cost more than the database's answer. Columns are converted as the ORM does.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _user_columns(vendor: str) -> tuple[list[str], list[tuple[int, Any, list]]]:
+    """The user's attribute names, and the converters the database needs for some columns
+    (SQLite's booleans and datetimes), as a queryset would apply them."""
+    fields = User._meta.concrete_fields
+    converters = []
+    for i, field in enumerate(fields):
+        col = field.get_col(User._meta.db_table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((i, col, found))
+    return [f.attname for f in fields], converters
+
+
+def _scoped(rows: list[tuple]) -> User | None:
+    """The user of the first row (``None`` if there is none, or no user) with the rows' grants."""
+    if not rows or rows[0][0] is None:
         return None
-    user = rows[0]
-    # The raw query's extra columns are plain attributes of each row.
-    columns = [vars(r) for r in rows]
-    grants = tuple(
-        Grant(c["grant_structure_id"], c["grant_path"], c["grant_role"])
-        for c in columns
-        if c["grant_structure_id"] is not None
-    )
+    names, converters = _user_columns(connection.vendor)
+    values = list(rows[0][: len(names)])
+    for i, col, functions in converters:
+        for convert in functions:
+            values[i] = convert(values[i], col, connection)
+    user = User.from_db(connection.alias, names, values)
+    n = len(names)
+    grants = tuple(Grant(r[n], r[n + 1], r[n + 2]) for r in rows if r[n] is not None)
     user._baladiya_scope = Scope(user, grants)  # type: ignore[attr-defined]
     return user
 

@@ -28,6 +28,10 @@ def test_the_user_and_their_grants_come_in_one_query(pilots, django_assert_num_q
         user = ScopedModelBackend().get_user(agent.pk)
         scope = Scope.of(user)
     assert user == agent and user.first_name == agent.first_name
+    # Columns converted as the ORM would (SQLite keeps booleans and datetimes as text/ints).
+    assert user.date_joined == agent.date_joined and user.date_joined.tzinfo is not None
+    assert user.is_active is True and user.accepts_sms is agent.accepts_sms
+    assert not user._state.adding
     assert {(g.structure_id, g.role) for g in scope.grants} == {
         (pilots.civil_status_a.pk, Role.AGENT),
         (pilots.apc_a.pk, Role.AGENT),
