@@ -37,3 +37,32 @@ def test_each_language_gets_its_own_text_from_the_same_template():
 def test_anything_that_could_differ_between_visitors_is_refused(inside):
     with pytest.raises(TemplateSyntaxError):
         Template("{% load i18n baladiya %}{% fixedtext %}" + inside + "{% endfixedtext %}")
+
+
+def test_links_and_static_files_without_arguments_are_fixed_text_too():
+    template = Template(
+        "{% load i18n static baladiya %}{% fixedtext %}"
+        '<a href="{% url "core:home" %}">{% translate "Home" %}</a>'
+        '<script src="{% static "baladiya/js/htmx-2.0.11.min.js" %}"></script>{% endfixedtext %}'
+    )
+    with translation.override("fr"):
+        french = template.render(Context())
+    with translation.override("ar"):
+        arabic = template.render(Context())
+    assert french.startswith('<a href="/fr/">') and arabic.startswith('<a href="/ar/">')
+    assert "htmx-2.0.11" in french
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        '{% url "cases:staff-case" pk=case.pk %}',
+        '{% url "core:home" as home %}',
+        "{% url view_name %}",
+        "{% static path %}",
+        '{% static "a.css" as css %}',
+    ],
+)
+def test_links_that_depend_on_the_request_are_refused(inside):
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load static baladiya %}{% fixedtext %}" + inside + "{% endfixedtext %}")
