@@ -227,3 +227,28 @@ def test_agents_find_a_case_by_a_piece_of_its_reference_or_by_name(pilots, citiz
     for text in (case.reference[4:11], "Khelifi", "amina"):
         page = selectors.inbox_page(scope, tab=selectors.Tab.ALL, search=text)
         assert [c.pk for c in page.object_list] == [case.pk], text
+
+
+@pytest.mark.parametrize("tab", ["unassigned", "mine"])
+def test_a_tab_counts_its_own_cases_over_the_rows_it_lists(pilots, citizen, monkeypatch, tab):
+    """The "mine" and "unassigned" tabs count their cases with the listing itself (a window
+    over the rows it sorts): the same bounded counts, on every page."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "INBOX_PAGE_SIZE", 2)
+    agent = pilots.people["agent_a"]
+    procedure = simple_procedure()
+    for i in range(5):
+        case = make_case(procedure, ons_code="0301", applicant=citizen)
+        if tab == "mine" or i == 0:
+            services.assign(case=case, actor=agent, assignee=agent)
+    scope = Scope.of(agent)
+    with CaptureQueriesContext(connection) as queries:
+        first = selectors.inbox_page(scope, tab=tab)
+    assert "OVER" in queries.captured_queries[-1]["sql"].upper()
+    assert str(first.count) == "3+" and str(first.tab_counts[tab]) == "3+"
+    other = "mine" if tab == "unassigned" else "unassigned"
+    assert str(first.tab_counts[other]) == ("1" if tab == "unassigned" else "0")
+    second = selectors.inbox_page(scope, tab=tab, page=2)
+    assert str(second.count) == "3+" and len(second.object_list) == 2
+    third = selectors.inbox_page(scope, tab=tab, page=3)  # 5 mine, 4 unassigned
+    assert (third.number, len(third.object_list)) == ((3, 1) if tab == "mine" else (2, 2))
