@@ -169,3 +169,16 @@ def test_the_upgrade_keeps_everyone_signed_in_and_leaves_no_old_session_behind(p
     }
     assert SessionStore("a" * 32).load() == {SESSION_KEY: str(agent.pk)}
     assert not DjangoSession.objects.exists()
+
+
+def test_clearsessions_removes_the_expired_sessions_only(client, pilots):
+    from django.core.management import call_command
+
+    client.force_login(pilots.people["agent_a"])
+    Session.objects.create(
+        session_key="e" * 32,
+        session_data="",
+        expire_date=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    call_command("clearsessions")
+    assert list(Session.objects.values_list("user_id", flat=True)) == [pilots.people["agent_a"].pk]
