@@ -202,8 +202,17 @@ class Session(AbstractBaseSession):
     read up: who is signed in is still what the session's signed data says.
     """
 
+    # No database constraint: a session may still name a user deleted since (its data says
+    # so until it is flushed), and saving it must not fail; the ORM still deletes a deleted
+    # user's sessions, and an id nobody has joins to no user (the user is then read as usual).
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=True
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=True,
+        db_constraint=False,
     )
 
     class Meta:

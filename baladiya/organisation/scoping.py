@@ -294,28 +294,26 @@ def _user_and_grants_sql(*, session: bool = False) -> str:
         return qn(meta.get_field(name).column)
 
     user_id = f"u.{column(User._meta, 'id')}"
+    # Two plain left joins: neither database then lists every active membership (SQLite
+    # materialises a joined subquery, or a parenthesised join, on the right of a LEFT JOIN).
+    # A membership of a closed structure joins no structure: its row has no grant.
     grants = (  # every value a parameter; names from the models' metadata
-        f"SELECT m.{column(membership, 'user')} AS user_id,"  # noqa: S608
-        f" m.{column(membership, 'structure')} AS structure_id,"
-        f" s.{column(structure, 'path')} AS path, m.{column(membership, 'role')} AS role"
-        f" FROM {qn(membership.db_table)} m JOIN {qn(structure.db_table)} s"
+        f"LEFT JOIN {qn(membership.db_table)} m ON m.{column(membership, 'user')} = {user_id}"
+        f" LEFT JOIN {qn(structure.db_table)} s"
         f" ON s.{column(structure, 'id')} = m.{column(membership, 'structure')}"
-        f" WHERE s.{column(structure, 'is_active')} = %s"
+        f" AND s.{column(structure, 'is_active')} = %s"
     )
     select = (
-        f"SELECT {user_columns}, g.structure_id AS grant_structure_id,"
-        " g.path AS grant_path, g.role AS grant_role"
+        f"SELECT {user_columns}, s.{column(structure, 'id')} AS grant_structure_id,"
+        f" s.{column(structure, 'path')} AS grant_path,"
+        f" m.{column(membership, 'role')} AS grant_role"
     )
     if not session:
-        return (
-            f"{select} FROM {qn(User._meta.db_table)} u"
-            f" LEFT JOIN ({grants}) g ON g.user_id = {user_id} WHERE {user_id} = %s"
-        )
+        return f"{select} FROM {qn(User._meta.db_table)} u {grants} WHERE {user_id} = %s"
     return (
         f"{select}, z.{column(session_meta, 'session_data')} AS session_data"
         f" FROM {qn(session_meta.db_table)} z"
         f" LEFT JOIN {qn(User._meta.db_table)} u ON {user_id} = z.{column(session_meta, 'user')}"
-        f" LEFT JOIN ({grants}) g ON g.user_id = {user_id}"
-        f" WHERE z.{column(session_meta, 'session_key')} = %s"
+        f" {grants} WHERE z.{column(session_meta, 'session_key')} = %s"
         f" AND z.{column(session_meta, 'expire_date')} > %s"
     )

@@ -59,6 +59,11 @@ class SessionStore(db.SessionStore):
         row.user_id = _user_id(data.get(auth.SESSION_KEY))  # organisation.Session's column
         return row
 
+    async def acreate_model_instance(self, data: dict[str, Any]) -> Any:
+        row: Any = await super().acreate_model_instance(data)
+        row.user_id = _user_id(data.get(auth.SESSION_KEY))
+        return row
+
     def _get_session_from_db(self) -> Any:
         self.user_read = None
         try:
