@@ -252,3 +252,17 @@ def test_a_tab_counts_its_own_cases_over_the_rows_it_lists(pilots, citizen, monk
     assert str(second.count) == "3+" and len(second.object_list) == 2
     third = selectors.inbox_page(scope, tab=tab, page=3)  # 5 mine, 4 unassigned
     assert (third.number, len(third.object_list)) == ((3, 1) if tab == "mine" else (2, 2))
+
+
+def test_what_citizens_and_agents_typed_is_shown_as_text_in_the_inbox(pilots, citizen, desk):
+    case = make_case(simple_procedure(), ons_code="0301", applicant=citizen)
+    Case.objects.filter(pk=case.pk).update(applicant_name='<script>alert("x")</script>&co')
+    agent = pilots.people["agent_a"]
+    agent.first_name, agent.last_name = "<b>Ali", "O'Hara"
+    agent.save(update_fields=["first_name", "last_name"])
+    services.assign(case=case, actor=agent, assignee=agent)
+    html = desk.get("/fr/staff/cases/?tab=all").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;co" in html
+    assert "&lt;b&gt;Ali O&#x27;Hara" in html
+    assert "<script>alert" not in html and "<b>Ali" not in html
+    assert f'href="/fr/staff/cases/{case.pk}/"' in html and f'value="{case.pk}"' in html
