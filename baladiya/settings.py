@@ -139,9 +139,10 @@ if USING_POSTGRES:
         prepare_threshold=None if _threshold == "none" else int(_threshold),
     )
     # A prepared statement is still planned again at each run while PostgreSQL judges its
-    # generic plan costlier ("auto"): the inbox's statement spends 0.4 ms of its 0.7 there at
-    # 2M cases. force_generic_plan plans it once per connection (inbox 3.6 -> 3.1 ms) but
-    # made the inbox's full-text search 3.5x slower: opt-in only (docs/deployment.md).
+    # generic plan costlier ("auto"). force_generic_plan plans every statement once per
+    # connection but made the inbox's full-text search 3.5x slower: opt-in only
+    # (docs/deployment.md). The hot reads write their values into their SQL instead (the
+    # inbox's listing, supervision), so that each has a single plan.
     _plans = env.str("DATABASE_PLAN_CACHE_MODE", default="auto").strip().lower()
     if _plans not in ("auto", "force_generic_plan", "force_custom_plan"):
         raise ImproperlyConfigured(

@@ -350,7 +350,9 @@ def _read_rows(scope: Scope, key: tuple, number: int) -> tuple[list[tuple], int]
     if not sql:  # a scope that reaches no structure
         return [], n_counts
     with connections[Case.objects.db].cursor() as cursor:
-        cursor.execute(sql, params)
+        # No parameters at all (a statement with its values inlined): None, so that nothing in
+        # the SQL is read as a placeholder.
+        cursor.execute(sql, params or None)
         return cursor.fetchall(), n_counts
 
 
@@ -386,6 +388,14 @@ def _compile_listing(
         sql, params = listing.query.get_compiler(using=listing.db).as_sql()
     except EmptyResultSet:
         return "", (), len(counted)
+    connection = connections[listing.db]
+    if connection.vendor == "postgresql" and not search:
+        # The values inlined, quoted by psycopg (ids, statuses, dates; never the typed search):
+        # a statement without parameters has one plan, made when the connection prepares it.
+        # With parameters PostgreSQL planned it again at every run (0.28 ms, as long as the
+        # run itself at 2M cases); a generic plan for all statements slowed the search 3.5x.
+        inlined: str = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
+        return inlined, (), len(counted)
     return sql, tuple(params), len(counted)
 
 

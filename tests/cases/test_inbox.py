@@ -266,3 +266,30 @@ def test_what_citizens_and_agents_typed_is_shown_as_text_in_the_inbox(pilots, ci
     assert "&lt;b&gt;Ali O&#x27;Hara" in html
     assert "<script>alert" not in html and "<b>Ali" not in html
     assert f'href="/fr/staff/cases/{case.pk}/"' in html and f'value="{case.pk}"' in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans statements")
+def test_on_postgresql_the_listing_carries_its_values_and_a_search_stays_a_parameter(
+    pilots, citizen
+):
+    """One plan per agent, tab and day: the listing's values (ids, statuses, dates) are written
+    into its SQL; what an agent types never is, and a quote or a percent sign in it is text."""
+    case = make_case(simple_procedure(), ons_code="0301", applicant=citizen)  # Amina Khelifi
+    scope = Scope.of(pilots.people["agent_a"])
+    selectors._compiled.clear()
+    listed = selectors.inbox_page(scope, tab=selectors.Tab.UNASSIGNED)
+    assert [r.pk for r in listed.object_list] == [case.pk]
+    (sql, params, _counts), *_ = selectors._compiled.values()
+    assert params == () and "%s" not in sql
+    for typed, matches in [
+        ("Khelifi", True),
+        ("O'Brien", False),
+        ("100%", False),
+        ("'; DROP TABLE cases_case; --", False),
+    ]:
+        selectors._compiled.clear()
+        found = selectors.inbox_page(scope, tab=selectors.Tab.ALL, search=typed)
+        (sql, params, _counts), *_ = selectors._compiled.values()
+        assert typed not in sql and params, typed
+        assert [r.pk for r in found.object_list] == ([case.pk] if matches else []), typed
+    assert Case.objects.filter(pk=case.pk).exists()
