@@ -313,6 +313,8 @@ CELERY_TIMEZONE = "Africa/Algiers"
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
     "sweep-reminders": {"task": "notifications.sweep", "schedule": 900.0},
+    # Supervision's overdue counts stay exact without it; it keeps their reading small.
+    "advance-standing": {"task": "transparency.advance_standing", "schedule": 3600.0},
 }
 NOTIFICATIONS_DELIVERY = env.str(
     "NOTIFICATIONS_DELIVERY", default="celery" if CELERY_BROKER_URL else "inline"

@@ -11,10 +11,11 @@ class TransparencyConfig(AppConfig):
 
         from baladiya.cases.signals import event_recorded
         from baladiya.catalogue.models import Procedure
-        from baladiya.transparency import backlog, rollups
+        from baladiya.transparency import rollups, standing
 
-        event_recorded.connect(rollups.on_event_recorded, dispatch_uid="transparency-rollups")
-        event_recorded.connect(backlog.on_event_recorded, dispatch_uid="transparency-backlog")
+        # One receiver writes the commune's standing row, its per-day backlog and the monthly
+        # roll-ups, in that order (standing.py says why the order matters).
+        event_recorded.connect(standing.on_event_recorded, dispatch_uid="transparency-figures")
         post_save.connect(
             rollups.forget_legal_deadlines, sender=Procedure, dispatch_uid="transparency-legal"
         )

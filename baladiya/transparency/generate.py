@@ -469,7 +469,7 @@ def generate(
     rebuild the roll-ups."""
     from baladiya.cases.models import Case
     from baladiya.concerns.models import Concern
-    from baladiya.transparency import backlog, rollups
+    from baladiya.transparency import backlog, rollups, standing
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -534,6 +534,7 @@ def generate(
         t1 = time.perf_counter()
         rows = rollups.rebuild()
         rows += backlog.rebuild()  # supervision's open backlog, from the same cases
+        rows += standing.rebuild()  # each commune's row, from the two above
         timings["rebuild"] = time.perf_counter() - t1
         log(f"roll-ups rebuilt: {rows} rows in {timings['rebuild']:.0f}s")
     timings["total"] = time.perf_counter() - started

@@ -132,6 +132,38 @@ class OpenBacklog(models.Model):
         return f"{self.commune_id} {self.kind} {self.day}: {self.cases}"
 
 
+class CommuneStanding(models.Model):
+    """One commune as supervision shows it today: its open backlog and this month's totals.
+
+    One row per commune, moved in the same transaction as every case event that changes a
+    status or counts (``standing.py``), so that the dashboard reads its 100 communes as one
+    small scan instead of their per-day backlog (``OpenBacklog``) and monthly rows. Overdue
+    follows the calendar without a job: ``overdue_before`` counts the clock-running cases due
+    before ``due_from``, and a read adds the ``OpenBacklog`` due days from there to yesterday.
+    """
+
+    commune_id = models.IntegerField(primary_key=True)
+    open_cases = models.IntegerField(default=0)
+    oldest_open = models.DateField(null=True, blank=True)  # the oldest open case's submission day
+    overdue_before = models.IntegerField(default=0)
+    due_from = models.DateField()
+    # This month's commune totals (all procedures; ratings of all concerns); None: no event yet.
+    month = models.DateField(null=True, blank=True)
+    received = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    with_deadline = models.IntegerField(default=0)
+    within_deadline = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    score_sum = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("commune standing")
+        verbose_name_plural = _("commune standings")
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.open_cases} open"
+
+
 # --- exports (supervision tables prepared in the background) -----------------------------------
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q, Value
@@ -243,24 +243,24 @@ def record(
         cursor.execute(sql, params)
 
 
-def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
-    """Receiver of ``event_recorded``: at most one statement, only for events that count."""
+class Counted(NamedTuple):
+    """What one event adds to its month's rows (see :func:`counted`)."""
+
+    month: datetime.date
+    deltas: dict[str, int]
+    bucket: int | None  # the processing-time histogram's bucket, for a decision
+    concern: bool
+
+
+def counted(event: Any, case: Any) -> Counted | None:
+    """The counters ``event`` adds to the roll-ups, or None for an event that counts nothing."""
     if getattr(case, "kind", "procedure") == "concern":
         concern_deltas = concern_contributions(event.kind, event.payload)
-        if concern_deltas:
-            record(
-                commune_id=case.commune_id,
-                subject_kind=SubjectKind.CONCERN_CATEGORY,
-                subject_id=case.pk,  # the parameter of CATEGORY_SQL
-                month=month_of(local_date(event.created_at)),
-                deltas=concern_deltas,
-                bucket=None,
-                all_kind=SubjectKind.ALL_CONCERNS,
-                subject_sql=CATEGORY_SQL,
-            )
-        return
+        if not concern_deltas:
+            return None
+        return Counted(month_of(local_date(event.created_at)), concern_deltas, None, True)
     if event.kind not in ("submitted", "reopened") and event.to_status not in DECIDED_STATUSES:
-        return
+        return None
     on = local_date(event.created_at)
     legal = None
     if event.to_status in DECIDED_STATUSES and case.due_date is not None:
@@ -275,15 +275,39 @@ def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
         legal_days=legal,
     )
     if not deltas:
+        return None
+    return Counted(month_of(on), deltas, bucket, False)
+
+
+def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
+    """Receiver of ``event_recorded``: at most one statement, only for events that count."""
+    write(case, counted(event, case))
+
+
+def write(case: Any, found: Counted | None) -> None:
+    """Add what :func:`counted` found for an event of ``case`` to its rows (one statement)."""
+    if found is None:
         return
-    record(
-        commune_id=case.commune_id,
-        subject_kind=SubjectKind.PROCEDURE,
-        subject_id=case.procedure_id,
-        month=month_of(on),
-        deltas=deltas,
-        bucket=bucket,
-    )
+    if found.concern:
+        record(
+            commune_id=case.commune_id,
+            subject_kind=SubjectKind.CONCERN_CATEGORY,
+            subject_id=case.pk,  # the parameter of CATEGORY_SQL
+            month=found.month,
+            deltas=found.deltas,
+            bucket=None,
+            all_kind=SubjectKind.ALL_CONCERNS,
+            subject_sql=CATEGORY_SQL,
+        )
+    else:
+        record(
+            commune_id=case.commune_id,
+            subject_kind=SubjectKind.PROCEDURE,
+            subject_id=case.procedure_id,
+            month=found.month,
+            deltas=found.deltas,
+            bucket=found.bucket,
+        )
 
 
 # --- rebuilding --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Celery tasks: prepare one export, and the sweep that repairs what outages left behind."""
+"""Celery tasks: prepare one export, the sweep that repairs what outages left behind, and the
+hourly move of the communes' standing rows to today (``standing.advance``)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,10 @@ def sweep_exports() -> int:
     from baladiya.transparency.exports import sweep
 
     return sweep()
+
+
+@shared_task(name="transparency.advance_standing", ignore_result=True)
+def advance_standing() -> int:
+    from baladiya.transparency.standing import advance
+
+    return advance()

@@ -18,7 +18,7 @@ from baladiya.core import memo
 from baladiya.core.calendar import local_date
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Scope
-from baladiya.transparency import supervision
+from baladiya.transparency import standing, supervision
 from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 from tests.cases.helpers import make_case, simple_procedure
 
@@ -84,8 +84,8 @@ def test_the_dashboard_costs_the_same_queries_for_2_and_20_cases(
                 assert client.get(url).status_code == 200
             counts[(n, sort)] = len(queries.captured_queries)
     for sort in ("name", "-overdue", "received", "satisfaction"):
-        # The session with its user and grants; then the roll-ups and the backlog: nothing
-        # scans cases.
+        # The session with its user and grants, then the communes' standing rows (and the
+        # settled months, on the first page of a process): nothing scans cases.
         assert counts[(2, sort)] == counts[(18, sort)] <= 3, counts
         assert not [q for q in queries.captured_queries if "cases_case" in q["sql"]]
 
@@ -100,7 +100,10 @@ def test_the_communes_are_read_once_then_kept_in_memory(client, pilots):
         client.get(_url("transparency:supervision"))
     with CaptureQueriesContext(connection) as warm:
         client.get(_url("transparency:supervision"))
-    assert len(cold.captured_queries) == len(warm.captured_queries) + 2
+    # The communes and their APCs (two queries), and the settled months' figures (one): this
+    # month and the backlog come with every page, from the communes' standing rows.
+    assert len(cold.captured_queries) == len(warm.captured_queries) + 3
+    assert len(warm.captured_queries) == 2  # the session with its user, the standing rows
 
 
 def test_a_daira_supervisor_sees_only_the_communes_of_the_daira(client, pilots):
@@ -176,6 +179,7 @@ def _concern_totals(commune_id: int, rated: int, score_sum: int) -> None:
 def test_satisfaction_is_the_mean_rating_of_concerns_withheld_under_five(client, pilots):
     _concern_totals(pilots.apc_a.commune_id, rated=6, score_sum=21)
     _concern_totals(pilots.apc_b.commune_id, rated=4, score_sum=20)
+    standing.rebuild()  # the rows written above stand for rated concerns: their communes' rows
     scope = Scope.of(pilots.people["supervisor_ministry"])
     by_id = {r.commune_id: r for r in supervision.rows(scope, sort="-satisfaction")}
     assert by_id[pilots.apc_a.commune_id].satisfaction == 3.5

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from baladiya.transparency import backlog, rollups
+from baladiya.transparency import backlog, rollups, standing
 
 
 class Command(BaseCommand):
@@ -17,4 +17,5 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rows = rollups.rebuild()
         rows += backlog.rebuild()  # supervision's open backlog (open, overdue, oldest)
+        rows += standing.rebuild()  # each commune's row, from the two above
         self.stdout.write(f"{rows} rows rebuilt in {time.perf_counter() - started:.1f}s")
