@@ -224,3 +224,27 @@ def test_two_agents_closing_the_two_oldest_days_at_once_leave_the_right_oldest_d
     row = standing.read([commune], datetime.date(2026, 3, 20))[commune]
     assert (row.backlog.open, row.backlog.oldest) == (1, datetime.date(2026, 3, 4))
     _assert_agrees(datetime.date(2026, 3, 20))
+
+
+def test_in_the_first_hour_of_a_month_the_dashboard_still_counts_last_month(pilots, citizen):
+    """At 00:30 on 1 December in Algiers, November can still receive a late commit: the page
+    reads both open months from the roll-ups, then December from the standing rows again."""
+    from baladiya.organisation.scoping import Scope
+
+    procedure = simple_procedure()
+    scope = Scope.of(pilots.people["supervisor_ministry"])
+    commune = pilots.apc_a.commune_id
+    with time_machine.travel(datetime.datetime(2026, 11, 17, 9, tzinfo=datetime.UTC), tick=False):
+        for _ in range(4):
+            make_case(procedure, ons_code="0301", applicant=citizen)
+    first_hour = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(first_hour, tick=False):
+        assert supervision.rows(scope, sort="-received")[0].received == 4  # the months kept
+        for _ in range(3):
+            make_case(procedure, ons_code="0301", applicant=citizen)
+        rows = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
+        assert rows[commune].received == 7
+    later = first_hour + datetime.timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        rows = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
+        assert rows[commune].received == 7 and rows[commune].open == 7
