@@ -20,6 +20,7 @@ took ~2 ms).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
@@ -428,12 +429,18 @@ def table_rows(page: Sequence[CommuneRow]) -> SafeString:
     for r in page:
         overdue = f'<a href="{before}{r.commune_id}{after}">{r.overdue}</a>' if r.overdue else "0"
         out.append(
-            f'<tr><th scope="row">{escape(r.name)} <span class="muted">({escape(r.daira_name)})'
-            f"</span></th><td>{r.received}</td><td>{r.decided}</td><td>{r.open}</td>"
+            f"<tr>{_heading(r.name, r.daira_name)}<td>{r.received}</td><td>{r.decided}</td>"
+            f"<td>{r.open}</td>"
             f"<td>{overdue}</td>{cell(r.backlog_days)}{cell(r.within_deadline_pct, ' %')}"
             f"{cell(r.satisfaction)}</tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every interpolated text is escaped above
+
+
+@functools.lru_cache(maxsize=8192)  # 1,541 communes in 4 languages
+def _heading(name: str, daira_name: str) -> str:
+    """A row's heading cell, its names escaped: the same text on every page, escaped once."""
+    return f'<th scope="row">{escape(name)} <span class="muted">({escape(daira_name)})</span></th>'
 
 
 def overdue_cases(scope: Scope, commune_id: int) -> QuerySet[Case]:
