@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -88,8 +87,9 @@ def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
 # --- reading -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Backlog:
+class Backlog(NamedTuple):
+    """A commune's open backlog (a tuple: 100 are built for each dashboard page)."""
+
     open: int = 0
     overdue: int = 0
     oldest: datetime.date | None = None  # submission day of the oldest open case

@@ -164,13 +164,17 @@ def covers(scope: Scope, paths: list[str]) -> bool:
 # --- the figures -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Stats:
+class _Stats(NamedTuple):
+    """A commune's figures from the roll-ups (a tuple: 100 are built for each page)."""
+
     received: int = 0
     decided: int = 0
     within_deadline_pct: float | None = None
     satisfaction: float | None = None
 
+
+_NO_STATS = _Stats()
+_NO_BACKLOG = Backlog()
 
 # Over this many communes, scanning the month range of all communes beats probing the ids.
 WIDE = 100
@@ -275,20 +279,22 @@ def _stats(
         live = found if found is not None else _read_sums(commune_ids, bound, bound)[1]
     wanted = old.keys() | live.keys() if commune_ids is None else commune_ids
     out = {}
+    share, statistic = suppression.share, suppression.statistic
     for area_id in wanted:
         past, now = old.get(area_id), live.get(area_id)
-        if past is None and now is None:
-            continue  # no roll-up row: the row shows the defaults
-        received, decided, with_deadline, within, rated, score_sum = (
-            a + b for a, b in zip(past or _NONE, now or _NONE, strict=True)
-        )
+        if past is None:
+            if now is None:
+                continue  # no roll-up row: the row shows the defaults
+            past = _NONE
+        elif now is None:
+            now = _NONE
+        # (received, decided, with the deadline, within it, rated, score sum), unrolled.
+        rated = past[4] + now[4]
         out[area_id] = _Stats(
-            received=received,
-            decided=decided,
-            within_deadline_pct=suppression.share(within, with_deadline),
-            satisfaction=suppression.statistic(
-                round(score_sum / rated, 1) if rated else None, rated
-            ),
+            past[0] + now[0],
+            past[1] + now[1],
+            share(past[3] + now[3], past[2] + now[2]),
+            statistic(round((past[5] + now[5]) / rated, 1) if rated else None, rated),
         )
     return out
 
@@ -346,13 +352,13 @@ class Rows(Sequence[CommuneRow]):
                 stats = self._stats or {}
 
                 def value(c: Place) -> Any:
-                    return getattr(stats.get(c.pk) or _Stats(), field)
+                    return getattr(stats.get(c.pk) or _NO_STATS, field)
 
             elif field in _FROM_BACKLOG:
                 found = self._backlog or {}
 
                 def value(c: Place) -> Any:
-                    b = found.get(c.pk) or backlog.Backlog()
+                    b = found.get(c.pk) or _NO_BACKLOG
                     return b.age_on(self.today) if field == "backlog_days" else getattr(b, field)
 
             elif field == "name" and descending:
@@ -380,8 +386,8 @@ class Rows(Sequence[CommuneRow]):
             stats, open_ = self._figures(ids)
         out = []
         for commune in communes:
-            s = stats.get(commune.pk) or _Stats()
-            b = open_.get(commune.pk) or backlog.Backlog()
+            s = stats.get(commune.pk) or _NO_STATS
+            b = open_.get(commune.pk) or _NO_BACKLOG
             out.append(
                 CommuneRow(
                     commune_id=commune.pk,
