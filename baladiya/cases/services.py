@@ -137,6 +137,17 @@ def allowed_transitions(case: Case, user: Any) -> list[Transition]:
     ]
 
 
+def lock_case(case: Case) -> Case:
+    """``case`` read again with its row locked until the transaction ends (with its handling
+    structure). Only the case's row: FOR UPDATE on a join would lock the structure's row too,
+    and every event of every case of that structure would wait for the one before."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("handling_structure")
+        .get(pk=case.pk)
+    )
+
+
 @transaction.atomic
 def fire(
     *,
@@ -147,7 +158,7 @@ def fire(
     payload: dict | None = None,
 ) -> Case:
     """Fire transition ``name`` on ``case`` as ``actor`` (None for the system)."""
-    case = Case.objects.select_for_update().select_related("handling_structure").get(pk=case.pk)
+    case = lock_case(case)
     transition = get_transition(name, case.status, case.kind)
     if not _may_act(case, transition.actor, actor):
         raise PermissionDenied(f"{name!r} is not allowed for this user")
@@ -338,7 +349,7 @@ def claim(*, user: Any, reference: str, claim_code: str) -> Case:
 @transaction.atomic
 def transfer(*, case: Case, actor: Any, to_structure: Structure, reason: str) -> Case:
     """Send the case to another structure (daïra, wilaya, another sector). The owner stays."""
-    case = Case.objects.select_for_update().select_related("handling_structure").get(pk=case.pk)
+    case = lock_case(case)
     if case.status not in CLOCK_RUNNING | {Status.WAITING_CITIZEN}:
         raise TransitionNotAllowed("Only an open case can be transferred.")
     if not _may_act(case, Actor.AGENT, actor):
@@ -365,7 +376,7 @@ def transfer(*, case: Case, actor: Any, to_structure: Structure, reason: str) ->
 @transaction.atomic
 def assign(*, case: Case, actor: Any, assignee: Any) -> Case:
     """Give the case to an agent of the handling structure (or take it: ``assignee=actor``)."""
-    case = Case.objects.select_for_update().select_related("handling_structure").get(pk=case.pk)
+    case = lock_case(case)
     if not _may_act(case, Actor.AGENT, actor):
         raise PermissionDenied
     if assignee is not None and not _may_act(case, Actor.AGENT, assignee):
@@ -385,7 +396,7 @@ def assign(*, case: Case, actor: Any, assignee: Any) -> Case:
 @transaction.atomic
 def post_message(*, case: Case, actor: Any, body: str, internal: bool = False) -> Case:
     """A message to the citizen (public) or an internal note between agents."""
-    case = Case.objects.select_for_update().select_related("handling_structure").get(pk=case.pk)
+    case = lock_case(case)
     body = body.strip()
     if not body:
         raise ValidationError("The message is empty.")
@@ -407,7 +418,7 @@ def request_opinion(
     *, case: Case, actor: Any, to_structure: Structure, question: str, working_days: int = 10
 ) -> OpinionRequest:
     """Ask another structure for its opinion (avis), with its own deadline."""
-    case = Case.objects.select_for_update().select_related("handling_structure").get(pk=case.pk)
+    case = lock_case(case)
     if case.status not in CLOCK_RUNNING:
         raise TransitionNotAllowed("Opinions are asked while the case is under review.")
     if not _may_act(case, Actor.AGENT, actor):

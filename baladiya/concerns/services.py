@@ -234,7 +234,7 @@ def add_photos(*, concern: Concern, files: list[Any]) -> list[Photo]:
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("handling_structure").get(pk=case.pk)
+    return case_services.lock_case(case)
 
 
 ANSWERS = {"plan", "resolve", "not_our_responsibility"}

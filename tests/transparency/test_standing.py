@@ -174,9 +174,8 @@ def test_the_rows_agree_with_the_per_day_backlog_after_any_history_on_any_day(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
 def test_two_agents_closing_the_two_oldest_days_at_once_leave_the_right_oldest_day(
-    pilots, citizen, monkeypatch
+    transactional_db, pilots, citizen, monkeypatch
 ):
     """Each closes the last case of a day; the commune's oldest open day is the third one.
 
