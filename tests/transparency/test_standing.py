@@ -247,3 +247,24 @@ def test_in_the_first_hour_of_a_month_the_dashboard_still_counts_last_month(pilo
     with time_machine.travel(later, tick=False):
         rows = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
         assert rows[commune].received == 7 and rows[commune].open == 7
+
+
+def test_beat_and_the_embedded_loop_move_the_rows_to_today(pilots, citizen):
+    from django.core.management import call_command
+
+    from baladiya.transparency import tasks
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
+        case = make_case(
+            simple_procedure(legal_deadline_days=2), ons_code="0301", applicant=citizen
+        )
+    row = CommuneStanding.objects.get(commune_id=case.commune_id)
+    assert row.due_from == datetime.date(2026, 3, 2)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 9, tzinfo=datetime.UTC), tick=False):
+        assert tasks.advance_standing() == 1  # Celery beat's task, hourly
+        row.refresh_from_db()
+        assert (row.due_from, row.overdue_before) == (datetime.date(2026, 3, 20), 1)
+    with time_machine.travel(datetime.datetime(2026, 3, 21, 9, tzinfo=datetime.UTC), tick=False):
+        call_command("deliver_outbox")  # without a broker, the loop does it
+        row.refresh_from_db()
+        assert row.due_from == datetime.date(2026, 3, 21)
