@@ -2,9 +2,9 @@
 
 ``OpenBacklog`` holds two small series per commune: open cases counted by the Algiers date of
 their submission, and clock-running cases counted by their due date. The receiver of
-``cases.signals.event_recorded`` moves them by one in the same transaction as the event, in ONE
-``INSERT ... ON CONFLICT DO UPDATE`` (at most two rows), and only for events that change a
-status. Read at any date:
+``cases.signals.event_recorded`` (``standing.on_event_recorded``) moves them by one in the same
+transaction as the event, in ONE ``INSERT ... ON CONFLICT DO UPDATE`` (:func:`record`, at most
+two rows), and only for events that change a status. Read at any date:
 
 - open = the sum of a commune's submission-day counts;
 - overdue = the sum of its due-day counts before today (clock running, due date passed: the
@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from baladiya.cases.workflow import CLOCK_RUNNING, OPEN_STATUSES
-from baladiya.core.calendar import ALGIERS, local_date
+from baladiya.core.calendar import ALGIERS
 from baladiya.transparency.models import OpenBacklog
 
 SUBMITTED_ON = OpenBacklog.SUBMITTED_ON
@@ -67,21 +67,6 @@ def record(rows: list[tuple[int, int, datetime.date, int]]) -> None:
     values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT.format(values=values), [v for row in rows for v in row])
-
-
-def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
-    """Receiver of ``event_recorded``: nothing unless the event changes the case's status."""
-    if event.from_status == event.to_status:
-        return  # messages, assignments, transfers, opinions…: no statement
-    record(
-        deltas(
-            from_status=event.from_status,
-            to_status=event.to_status,
-            commune_id=case.commune_id,
-            submitted_on=local_date(case.submitted_at) if case.submitted_at else None,
-            due_date=case.due_date,
-        )
-    )
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """Incremental roll-ups: what each case event adds to the monthly statistics, and the rebuild.
 
-The receiver of ``cases.signals.event_recorded`` turns an event into deltas with
-:func:`contributions` and writes them with ONE ``INSERT ... ON CONFLICT DO UPDATE`` (PostgreSQL
-and SQLite both support it) covering the commune, its daïra, its wilaya and the nation, for the
-procedure and for "all procedures". Events that change no count (drafts, messages, transfers,
-assignments, opinions, closing a decided case) cost nothing.
+The receiver of ``cases.signals.event_recorded`` (``standing.on_event_recorded``) turns an event
+into deltas with :func:`counted` and writes them with :func:`write`, in ONE ``INSERT ... ON
+CONFLICT DO UPDATE`` (PostgreSQL and SQLite both support it) covering the commune, its daïra,
+its wilaya and the nation, for the procedure and for "all procedures". Events that change no
+count (drafts, messages, transfers, assignments, opinions, closing a decided case) cost nothing.
 
 :func:`rebuild` recomputes the same rows from raw cases and events by replaying each case's
 trail through the same :func:`contributions`, with the due date rebuilt from the events the way
@@ -277,11 +277,6 @@ def counted(event: Any, case: Any) -> Counted | None:
     if not deltas:
         return None
     return Counted(month_of(on), deltas, bucket, False)
-
-
-def on_event_recorded(*, event: Any, case: Any, **_kwargs: Any) -> None:
-    """Receiver of ``event_recorded``: at most one statement, only for events that count."""
-    write(case, counted(event, case))
 
 
 def write(case: Any, found: Counted | None) -> None:

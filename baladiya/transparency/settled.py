@@ -1,6 +1,6 @@
 """Figures of settled months, kept in each process.
 
-Every event counts in the month of its own time (``rollups.on_event_recorded``), so once a month
+Every event counts in the month of its own time (``rollups.counted``), so once a month
 has ended, and a margin longer than any transaction has passed, nothing can add to it: its
 figures are final. A page miss then reads only the months still open (this one, and the last
 one during the first hour of a month) and takes the others from here.
