@@ -233,10 +233,6 @@ def add_photos(*, concern: Concern, files: list[Any]) -> list[Photo]:
     return stored
 
 
-def _locked(case: Case) -> Case:
-    return case_services.lock_case(case)
-
-
 ANSWERS = {"plan", "resolve", "not_our_responsibility"}
 
 
@@ -255,7 +251,7 @@ def answer(*, case: Case, actor: Any, transition: str, public_answer: str) -> Ca
 @transaction.atomic
 def recategorise(*, case: Case, actor: Any, category: Category) -> Case:
     """Change the category: the concern is routed again to whoever handles the new one."""
-    case = _locked(case)
+    case = case_services.lock_case(case)
     if not case_services.may_work_on(case, actor):
         raise PermissionDenied
     if case.status not in {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS}:
@@ -306,7 +302,7 @@ def rate(*, case: Case, score: int, solved: bool, comment: str = "") -> Case:
     Solved closes the concern. Not solved reopens it once; the second time it goes to the
     supervisor (it then shows on their escalation list).
     """
-    case = _locked(case)
+    case = case_services.lock_case(case)
     if case.kind != Kind.CONCERN or case.status != Status.RESOLVED:
         raise ValidationError("Only a resolved concern can be rated.")
     if not 1 <= int(score) <= 5:
@@ -342,7 +338,7 @@ def rate(*, case: Case, score: int, solved: bool, comment: str = "") -> Case:
 
 @transaction.atomic
 def approve_photo(*, photo: Photo, actor: Any, approved: bool = True) -> Photo:
-    case = _locked(photo.concern.case)
+    case = case_services.lock_case(photo.concern.case)
     if not case_services.may_work_on(case, actor):
         raise PermissionDenied
     photo.approved = approved

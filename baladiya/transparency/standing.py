@@ -31,15 +31,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from baladiya.core.calendar import local_date
-from baladiya.transparency import backlog, rollups
-from baladiya.transparency.models import (
-    TOTALS,
-    CommuneStanding,
-    Level,
-    MonthlyStat,
-    OpenBacklog,
-    SubjectKind,
-)
+from baladiya.transparency import backlog, literals, rollups
+from baladiya.transparency.models import CommuneStanding, OpenBacklog
 
 _T = CommuneStanding._meta.db_table
 _B = OpenBacklog._meta.db_table
@@ -73,16 +66,9 @@ _OLDEST_AGAIN = (
 )
 
 
-def _date(day: datetime.date) -> str:
-    """A date as an SQL literal: digits and dashes only (both databases compare it as a date)."""
-    if not isinstance(day, datetime.date):
-        raise TypeError(day)
-    return f"'{day.isoformat()}'"
-
-
 def _due_between(low: str, high: str) -> str:
     """The row's commune's cases due on a day in [low, high) (two SQL expressions: column names
-    or literals from :func:`_date`)."""
+    or literals from ``literals.date``)."""
     return (
         f"COALESCE((SELECT SUM(b.cases) FROM {_B} b WHERE b.commune_id = {_T}.commune_id"  # noqa: S608
         f" AND b.kind = {backlog.DUE_ON} AND b.cases > 0 AND b.day >= {low} AND b.day < {high}),"
@@ -93,7 +79,7 @@ def _due_between(low: str, high: str) -> str:
 def _overdue_sql(today: datetime.date) -> str:
     """The row's overdue cases on ``today``: those due before ``due_from``, corrected by the due
     days between ``due_from`` and ``today`` (either way round: a clock can move back)."""
-    d = _date(today)
+    d = literals.date(today)
     due_from = f"{_T}.due_from"
     return (
         f"{_T}.overdue_before + CASE WHEN {due_from} < {d} THEN {_due_between(due_from, d)}"
@@ -175,7 +161,7 @@ def advance(today: datetime.date | None = None) -> int:
     per-day backlog) finishes before the due days are read, so that no day is counted by
     neither (see the module's docstring for the writers' order)."""
     today = today or local_date(timezone.now())
-    d = _date(today)
+    d = literals.date(today)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {_T} IN SHARE ROW EXCLUSIVE MODE")
@@ -202,10 +188,7 @@ def read(commune_ids: Iterable[int] | None, today: datetime.date) -> dict[int, S
 
     Literals only (dates and integer ids), as in ``supervision``: a statement without
     parameters has one plan per connection and day."""
-    where = ""
-    if commune_ids is not None:
-        listed = ", ".join(str(int(i)) for i in commune_ids) or "NULL"
-        where = f" WHERE commune_id IN ({listed})"
+    where = literals.ids_in("commune_id", commune_ids, keyword="WHERE")
     sql = (
         f"SELECT commune_id, open_cases, oldest_open, {_overdue_sql(today)},"  # noqa: S608
         f" month, {', '.join(SUMS)} FROM {_T}{where}"
@@ -240,35 +223,16 @@ def compute(today: datetime.date) -> dict[int, CommuneStanding]:
             rows[commune_id] = CommuneStanding(commune_id=commune_id, due_from=today)
         return rows[commune_id]
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT commune_id, SUM(cases) FILTER (WHERE kind = {backlog.SUBMITTED_ON}),"  # noqa: S608
-            f" MIN(day) FILTER (WHERE kind = {backlog.SUBMITTED_ON}),"
-            f" SUM(cases) FILTER (WHERE kind = {backlog.DUE_ON} AND day < %s)"
-            f" FROM {_B} WHERE cases > 0 GROUP BY commune_id",
-            [today],
-        )
-        for commune_id, opened, oldest, overdue in cursor.fetchall():
-            r = row(commune_id)
-            if isinstance(oldest, str):
-                oldest = datetime.date.fromisoformat(oldest)
-            r.open_cases, r.oldest_open, r.overdue_before = opened or 0, oldest, overdue or 0
-        procedures, concerns = SubjectKind.ALL.value, SubjectKind.ALL_CONCERNS.value
-        table = MonthlyStat._meta.db_table
-        cursor.execute(
-            f"SELECT area_id, subject_kind, received, decided, with_deadline, within_deadline,"  # noqa: S608
-            f" rated, score_sum FROM {table} WHERE level = %s AND subject_id = 0 AND days = %s"
-            " AND month = %s AND subject_kind IN (%s, %s)",
-            [int(Level.COMMUNE), TOTALS, month, procedures, concerns],
-        )
-        for area_id, kind, received, decided, with_deadline, within, rated, score in cursor:
-            r = row(area_id)
-            r.month = month
-            if kind == procedures:
-                r.received, r.decided = received, decided
-                r.with_deadline, r.within_deadline = with_deadline, within
-            else:
-                r.rated, r.score_sum = rated or 0, score or 0
+    for commune_id, found in backlog.of_communes(None, today).items():
+        r = row(commune_id)
+        r.open_cases, r.oldest_open, r.overdue_before = found.open, found.oldest, found.overdue
+    next_month = (month + datetime.timedelta(days=31)).replace(day=1)
+    this_month, _later = rollups.commune_sums(None, month, next_month)
+    for commune_id, (received, decided, with_deadline, within, rated, score) in this_month.items():
+        r = row(commune_id)
+        r.month, r.received, r.decided = month, received, decided
+        r.with_deadline, r.within_deadline = with_deadline, within
+        r.rated, r.score_sum = rated, score
     return rows
 
 

@@ -25,7 +25,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -38,9 +37,8 @@ from baladiya.core.html import escape
 from baladiya.organisation.models import Structure, StructureKind
 from baladiya.organisation.scoping import Permission, Scope
 from baladiya.territory.models import Commune
-from baladiya.transparency import backlog, settled, standing, suppression
+from baladiya.transparency import backlog, rollups, settled, standing, suppression
 from baladiya.transparency.backlog import Backlog
-from baladiya.transparency.models import TOTALS, Level, MonthlyStat, SubjectKind
 
 SORTS = (
     "name",
@@ -180,64 +178,12 @@ _NO_BACKLOG = Backlog()
 WIDE = 100
 
 
-# Every value is a literal (constants, dates, integer ids): a statement with no parameter has one
-# plan, made once per connection and month. With the dates as parameters PostgreSQL judged a
-# plan of its own for each run better, and planning (0.8 ms at 2M cases) cost as much as the
-# reading. The literal constants also let the planner match the partial covering index of
-# commune totals (migration 0005) and read it alone.
-_STATS_SQL = (
-    "SELECT area_id, month >= {open_from},"  # noqa: S608 - constants, dates and integer ids
-    f" SUM(received) FILTER (WHERE subject_kind = '{SubjectKind.ALL.value}'),"
-    f" SUM(decided) FILTER (WHERE subject_kind = '{SubjectKind.ALL.value}'),"
-    f" SUM(with_deadline) FILTER (WHERE subject_kind = '{SubjectKind.ALL.value}'),"
-    f" SUM(within_deadline) FILTER (WHERE subject_kind = '{SubjectKind.ALL.value}'),"
-    f" SUM(rated) FILTER (WHERE subject_kind = '{SubjectKind.ALL_CONCERNS.value}'),"
-    f" SUM(score_sum) FILTER (WHERE subject_kind = '{SubjectKind.ALL_CONCERNS.value}')"
-    f" FROM {MonthlyStat._meta.db_table}"
-    f" WHERE level = {int(Level.COMMUNE)} AND subject_id = 0 AND days = {TOTALS}"
-    f" AND subject_kind IN ('{SubjectKind.ALL.value}', '{SubjectKind.ALL_CONCERNS.value}')"
-    " AND month >= {since}{areas}"
-    " GROUP BY area_id, month >= {open_from}"
-)
-_Sums = tuple[int, int, int, int, int, int]  # received, decided, with/within deadline, ratings
-_NONE: _Sums = (0, 0, 0, 0, 0, 0)
-
-
-def _in(column: str, ids: list[int] | None) -> str:
-    """`` AND column IN (...)`` with the ids inlined (integers only), or nothing for all."""
-    if ids is None:
-        return ""
-    return f" AND {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
-
-
-def _date(day: datetime.date) -> str:
-    """A date as an SQL literal: digits and dashes only (both databases compare it as a date)."""
-    if not isinstance(day, datetime.date):
-        raise TypeError(day)
-    return f"'{day.isoformat()}'"
-
-
-def _read_sums(
-    commune_ids: list[int] | None, since: datetime.date, open_from: datetime.date
-) -> tuple[dict[int, _Sums], dict[int, _Sums]]:
-    """Sums per commune from ``since``: (months before ``open_from``, months from it on)."""
-    sql = _STATS_SQL.format(
-        open_from=_date(open_from), since=_date(since), areas=_in("area_id", commune_ids)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        found = cursor.fetchall()
-    old: dict[int, _Sums] = {}
-    live: dict[int, _Sums] = {}
-    for area_id, is_open, *sums in found:
-        (live if is_open else old)[area_id] = tuple(v or 0 for v in sums)  # type: ignore[assignment]
-    return old, live
-
-
-def _live_sums(rows: dict[int, standing.Standing], bound: datetime.date) -> dict[int, _Sums] | None:
+def _live_sums(
+    rows: dict[int, standing.Standing], bound: datetime.date, today: datetime.date
+) -> dict[int, rollups.CommuneSums] | None:
     """This month's sums from the communes' standing rows, or None when they do not hold the
     months still open (the first hour of a month, when last month is still open too)."""
-    if bound != timezone.localdate().replace(day=1):
+    if bound != today.replace(day=1):
         return None
     live = {}
     for commune_id, row in rows.items():
@@ -269,14 +215,14 @@ def _stats(
     since = datetime.date(year, month + 1, 1)
     bound = max(settled.boundary(), since)
     key = ("supervision", since)
-    old: dict[int, _Sums] | None
+    old: dict[int, rollups.CommuneSums] | None
     old, generation = settled.lookup(key, bound)
     if old is None:
-        old, live = _read_sums(None, since, bound)
+        old, live = rollups.commune_sums(None, since, bound)
         settled.keep(key, bound, old, generation)
     else:
-        found = _live_sums(rows, bound)
-        live = found if found is not None else _read_sums(commune_ids, bound, bound)[1]
+        found = _live_sums(rows, bound, today)
+        live = found if found is not None else rollups.commune_sums(commune_ids, bound, bound)[1]
     wanted = old.keys() | live.keys() if commune_ids is None else commune_ids
     out = {}
     share, statistic = suppression.share, suppression.statistic
@@ -285,9 +231,9 @@ def _stats(
         if past is None:
             if now is None:
                 continue  # no roll-up row: the row shows the defaults
-            past = _NONE
+            past = rollups.NO_SUMS
         elif now is None:
-            now = _NONE
+            now = rollups.NO_SUMS
         # (received, decided, with the deadline, within it, rated, score sum), unrolled.
         rated = past[4] + now[4]
         out[area_id] = _Stats(

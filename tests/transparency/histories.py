@@ -33,3 +33,36 @@ def walk(case, steps, moment: datetime.datetime, *, citizen, admin):
 class Rollback(Exception):
     """Raised at the end of one hypothesis example to undo its history (the test's own
     transaction spans all examples)."""
+
+
+def dated_histories(max_offset: int):
+    """Hypothesis strategy: up to 5 cases, each (commune code, with a legal deadline, submitted
+    this many days after the start, its steps for :func:`walk`)."""
+    from hypothesis import strategies as st
+
+    return st.lists(
+        st.tuples(
+            st.sampled_from(["0301", "0920"]),
+            st.booleans(),  # with a legal deadline
+            st.integers(0, max_offset),
+            st.lists(st.tuples(st.integers(0, 9), st.integers(0, 12)), max_size=9),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+
+
+def play(history, start: datetime.datetime, *, citizen, admin) -> None:
+    """Submit and walk every case of a :func:`dated_histories` example."""
+    from tests.cases.helpers import make_case, simple_procedure
+
+    with_deadline = simple_procedure(slug="with-deadline", legal_deadline_days=3)
+    without = simple_procedure(slug="without-deadline", legal_deadline_days=None)
+    for ons_code, deadline, offset, steps in history:
+        moment = start + datetime.timedelta(days=offset)
+        with time_machine.travel(moment, tick=False):
+            case = make_case(
+                with_deadline if deadline else without, ons_code=ons_code, applicant=citizen
+            )
+        # Walk the state machine: any transition allowed from where the case is.
+        walk(case, steps, moment, citizen=citizen, admin=admin)

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from baladiya.cases import services
 from baladiya.cases.models import Case
-from baladiya.transparency import backlog, standing, supervision
+from baladiya.transparency import backlog, rollups, standing, supervision
 from baladiya.transparency.backlog import Backlog
 from baladiya.transparency.models import CommuneStanding
 from tests.cases.helpers import make_case, simple_procedure
-from tests.transparency.histories import Rollback, walk
+from tests.transparency.histories import Rollback, dated_histories, play
 
 START = datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC)
 
@@ -42,8 +42,8 @@ def _assert_agrees(day: datetime.date) -> None:
             commune, Backlog(0, 0, None)
         ), (commune, day)
         if row is not None and row.month is not None:
-            _old, live = supervision._read_sums([commune], row.month, row.month)
-            assert row.sums == live.get(commune, supervision._NONE), (commune, row.month)
+            _old, live = rollups.commune_sums([commune], row.month, row.month)
+            assert row.sums == live.get(commune, rollups.NO_SUMS), (commune, row.month)
 
 
 def test_a_submission_writes_its_communes_row_within_the_ten_statements(pilots, citizen):
@@ -134,16 +134,7 @@ def test_the_rebuild_and_the_migration_give_the_rows_the_events_wrote(pilots, ci
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    history=st.lists(
-        st.tuples(
-            st.sampled_from(["0301", "0920"]),
-            st.booleans(),  # with a legal deadline
-            st.integers(0, 45),  # submitted this many days after the start (March or April)
-            st.lists(st.tuples(st.integers(0, 9), st.integers(0, 12)), max_size=9),
-        ),
-        min_size=1,
-        max_size=5,
-    ),
+    history=dated_histories(45),  # submitted in March or April
     read_on=st.lists(st.integers(-5, 80), min_size=1, max_size=3),
     moved_to=st.integers(0, 80),
 )
@@ -151,18 +142,10 @@ def test_the_rows_agree_with_the_per_day_backlog_after_any_history_on_any_day(
     pilots, citizen, history, read_on, moved_to
 ):
     admin = pilots.people["platform_admin"]
-    with_deadline = simple_procedure(slug="with-deadline", legal_deadline_days=3)
-    without = simple_procedure(slug="without-deadline", legal_deadline_days=None)
     days = [START.date() + datetime.timedelta(days=n) for n in read_on]
     try:
         with transaction.atomic():
-            for ons_code, deadline, offset, steps in history:
-                moment = START + datetime.timedelta(days=offset)
-                with time_machine.travel(moment, tick=False):
-                    case = make_case(
-                        with_deadline if deadline else without, ons_code=ons_code, applicant=citizen
-                    )
-                walk(case, steps, moment, citizen=citizen, admin=admin)
+            play(history, START, citizen=citizen, admin=admin)
             for day in days:
                 _assert_agrees(day)
             standing.advance(START.date() + datetime.timedelta(days=moved_to))

@@ -12,7 +12,6 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from baladiya.cases import services
 from baladiya.cases.models import Case
@@ -21,7 +20,7 @@ from baladiya.core.calendar import local_date
 from baladiya.transparency import backlog
 from baladiya.transparency.models import OpenBacklog
 from tests.cases.helpers import make_case, simple_procedure
-from tests.transparency.histories import Rollback, walk
+from tests.transparency.histories import Rollback, dated_histories, play
 
 START = datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC)
 
@@ -132,32 +131,12 @@ def test_the_backlog_matches_a_direct_count_of_the_cases(pilots, citizen):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
-    history=st.lists(
-        st.tuples(
-            st.sampled_from(["0301", "0920"]),
-            st.booleans(),  # with a legal deadline
-            st.integers(0, 40),  # submitted this many days after the start
-            st.lists(st.tuples(st.integers(0, 9), st.integers(0, 12)), max_size=9),
-        ),
-        min_size=1,
-        max_size=5,
-    )
-)
+@given(history=dated_histories(40))
 def test_incremental_and_rebuilt_backlogs_are_equal_after_any_history(pilots, citizen, history):
     admin = pilots.people["platform_admin"]
-    with_deadline = simple_procedure(slug="with-deadline", legal_deadline_days=3)
-    without = simple_procedure(slug="without-deadline", legal_deadline_days=None)
     try:
         with transaction.atomic():
-            for ons_code, deadline, offset, steps in history:
-                moment = START + datetime.timedelta(days=offset)
-                with time_machine.travel(moment, tick=False):
-                    case = make_case(
-                        with_deadline if deadline else without, ons_code=ons_code, applicant=citizen
-                    )
-                # Walk the state machine: any transition allowed from where the case is.
-                case = walk(case, steps, moment, citizen=citizen, admin=admin)
+            play(history, START, citizen=citizen, admin=admin)
             assert backlog.table() == backlog.compute_from_raw()
             assert min(OpenBacklog.objects.values_list("cases", flat=True), default=0) >= 0
             raise Rollback
