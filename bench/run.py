@@ -116,11 +116,12 @@ def report(results: dict) -> dict[str, float]:
     served_trivial = results["trivial page"]["served_ms"]
     cold_trivial = results["trivial page"]["cold_ms"]
     say(
-        f"In-process timings at {results['_cases']:,} cases, median of rounds. 'uncached': cache"
-        " emptied before each request (the ratio used below; settled months' figures stay in"
-        " the process, they cannot change); 'cold': those forgotten too (a process's first"
-        " page of a month); 'served': as production serves them (statistics kept 2 min by the"
-        " page cache; inbox and supervision never cached)."
+        f"In-process timings at {results['_cases']:,} cases and {results['_concerns']:,}"
+        " concerns, median of rounds. 'uncached': cache emptied before each request (the ratio"
+        " used below; settled months' figures stay in the process, they cannot change, and so"
+        " do the dashboard's rows whose figures did not change); 'cold': those forgotten too"
+        " (a process's first page of a month); 'served': as production serves them"
+        " (statistics kept 2 min by the page cache; inbox and supervision never cached)."
     )
     for name, r in results.items():
         if name.startswith("_"):

@@ -76,6 +76,7 @@ def main() -> None:
         (standing, "read", "standing.read"),
         (supervision, "_stats", "_stats"),
         (supervision.Rows, "_build", "_build"),
+        (supervision.Rows, "html", "rows.html"),
         (supervision, "table_rows", "table_rows"),
     ]:
         timed_part(owner, name, label)

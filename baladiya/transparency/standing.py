@@ -183,8 +183,13 @@ class Standing(NamedTuple):
     sums: tuple[int, int, int, int, int, int]  # in the order of SUMS
 
 
-def read(commune_ids: Iterable[int] | None, today: datetime.date) -> dict[int, Standing]:
-    """The rows of these communes (every commune for ``None``): one small scan.
+#: A row as :func:`read_rows` gives it: (commune_id, open, oldest open day, overdue, month,
+#: then the six SUMS), dates as dates on every database. Hashable, so it can key a memo.
+Raw = tuple[Any, ...]
+
+
+def read_rows(commune_ids: Iterable[int] | None, today: datetime.date) -> list[Raw]:
+    """The rows of these communes (every commune for ``None``) as plain tuples: one small scan.
 
     Literals only (dates and integer ids), as in ``supervision``: a statement without
     parameters has one plan per connection and day."""
@@ -196,18 +201,23 @@ def read(commune_ids: Iterable[int] | None, today: datetime.date) -> dict[int, S
     with connection.cursor() as cursor:
         cursor.execute(sql)
         found = cursor.fetchall()
-    out = {}
-    for commune_id, opened, oldest, overdue, month, *sums in found:
-        if isinstance(oldest, str):  # SQLite
-            oldest = datetime.date.fromisoformat(oldest)
-        if isinstance(month, str):
-            month = datetime.date.fromisoformat(month)
-        out[commune_id] = Standing(
-            backlog.Backlog(opened, overdue, oldest),
-            month,
-            tuple(sums),  # type: ignore[arg-type]
-        )
-    return out
+    if connection.vendor == "sqlite":  # dates come back as text from a plain cursor
+        found = [(r[0], r[1], _day(r[2]), r[3], _day(r[4]), *r[5:]) for r in found]
+    return found
+
+
+def _day(value: Any) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def parse(row: Raw) -> Standing:
+    _id, opened, oldest, overdue, month, *sums = row
+    return Standing(backlog.Backlog(opened, overdue, oldest), month, tuple(sums))  # type: ignore[arg-type]
+
+
+def read(commune_ids: Iterable[int] | None, today: datetime.date) -> dict[int, Standing]:
+    """The rows of these communes (every commune for ``None``), by commune."""
+    return {row[0]: parse(row) for row in read_rows(commune_ids, today)}
 
 
 # --- rebuilding --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
@@ -29,6 +29,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from baladiya.cases.models import Case
 from baladiya.cases.workflow import CLOCK_RUNNING
@@ -210,10 +211,7 @@ def _stats(
     Plain SQL on purpose: built by the ORM (filtered aggregates, 100 ids) the same query cost
     twice its execution time in Python on a page whose whole budget is a few milliseconds.
     """
-    # The first day of the month ``months - 1`` before this one: 12 months = this one and 11.
-    year, month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
-    since = datetime.date(year, month + 1, 1)
-    bound = max(settled.boundary(), since)
+    since, bound = _window(months, today)
     key = ("supervision", since)
     old: dict[int, rollups.CommuneSums] | None
     old, generation = settled.lookup(key, bound)
@@ -225,24 +223,32 @@ def _stats(
         live = found if found is not None else rollups.commune_sums(commune_ids, bound, bound)[1]
     wanted = old.keys() | live.keys() if commune_ids is None else commune_ids
     out = {}
-    share, statistic = suppression.share, suppression.statistic
     for area_id in wanted:
         past, now = old.get(area_id), live.get(area_id)
-        if past is None:
-            if now is None:
-                continue  # no roll-up row: the row shows the defaults
-            past = rollups.NO_SUMS
-        elif now is None:
-            now = rollups.NO_SUMS
-        # (received, decided, with the deadline, within it, rated, score sum), unrolled.
-        rated = past[4] + now[4]
-        out[area_id] = _Stats(
-            past[0] + now[0],
-            past[1] + now[1],
-            share(past[3] + now[3], past[2] + now[2]),
-            statistic(round((past[5] + now[5]) / rated, 1) if rated else None, rated),
-        )
+        if past is not None or now is not None:  # else no roll-up row: the row shows defaults
+            out[area_id] = _merged(past, now)
     return out
+
+
+def _window(months: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first day of the ``months`` months to today (12: this one and 11), and the first
+    day not settled yet within them."""
+    year, month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
+    since = datetime.date(year, month + 1, 1)
+    return since, max(settled.boundary(), since)
+
+
+def _merged(past: rollups.CommuneSums | None, now: rollups.CommuneSums | None) -> _Stats:
+    """A commune's figures from its settled months' sums and this month's."""
+    past, now = past or rollups.NO_SUMS, now or rollups.NO_SUMS
+    # (received, decided, with the deadline, within it, rated, score sum), unrolled.
+    rated = past[4] + now[4]
+    return _Stats(
+        past[0] + now[0],
+        past[1] + now[1],
+        suppression.share(past[3] + now[3], past[2] + now[2]),
+        suppression.statistic(round((past[5] + now[5]) / rated, 1) if rated else None, rated),
+    )
 
 
 class Rows(Sequence[CommuneRow]):
@@ -261,10 +267,13 @@ class Rows(Sequence[CommuneRow]):
         self._backlog: dict[int, backlog.Backlog] | None = None
         self._order: list[Place] | None = None
 
-    def _figures(self, ids: list[int] | None) -> tuple[dict[int, _Stats], dict[int, Backlog]]:
-        """The figures of these communes (all for ``None``): their standing rows, one query,
-        and the settled months (kept by the process)."""
-        rows = standing.read(ids, self.today)
+    def _figures(
+        self, ids: list[int] | None, rows: dict[int, standing.Standing] | None = None
+    ) -> tuple[dict[int, _Stats], dict[int, Backlog]]:
+        """The figures of these communes (all for ``None``): their standing rows (one query,
+        unless given), and the settled months (kept by the process)."""
+        if rows is None:
+            rows = standing.read(ids, self.today)
         stats = _stats(ids, self.months, self.today, rows)
         return stats, {commune_id: row.backlog for commune_id, row in rows.items()}
 
@@ -321,7 +330,9 @@ class Rows(Sequence[CommuneRow]):
             self._order = communes
         return self._order
 
-    def _build(self, communes: list[Place]) -> list[CommuneRow]:
+    def _build(
+        self, communes: list[Place], rows: dict[int, standing.Standing] | None = None
+    ) -> list[CommuneRow]:
         if not communes:
             return []
         whole = len(communes) == len(self.places)
@@ -329,34 +340,90 @@ class Rows(Sequence[CommuneRow]):
         if self._stats is not None and self._backlog is not None:
             stats, open_ = self._stats, self._backlog
         else:
-            stats, open_ = self._figures(ids)
+            stats, open_ = self._figures(ids, rows)
+        today = self.today
+        return [
+            _row(c, stats.get(c.pk) or _NO_STATS, open_.get(c.pk) or _NO_BACKLOG, today)
+            for c in communes
+        ]
+
+    def html(self, communes: Iterable[Place]) -> SafeString:
+        """The ``<tr>`` of these communes (a page of the dashboard), as :func:`table_rows`.
+
+        A row's HTML is kept by the process with what it was made from (the commune's names,
+        the day, its standing row and its settled months' sums): the standing rows are read
+        for every page, and only the rows whose figures changed since they were last shown
+        are made again. A commune sees an event an hour on average, a dashboard is looked at
+        far more often; made again, a row costs ~5 µs, kept ~0.5 µs.
+        """
+        communes = list(communes)
+        if self._stats is not None or not communes or len(communes) > WIDE:
+            return table_rows(self._build(communes))  # the order's figures are read already
+        since, bound = _window(self.months, self.today)
+        old, _generation = settled.lookup(("supervision", since), bound)
+        if old is None:  # a process's first page: it reads the settled months
+            return table_rows(self._build(communes))
+        found = {r[0]: r for r in standing.read_rows([c.pk for c in communes], self.today)}
+        if not _live_in_rows(found.values(), bound, self.today):  # a month's first hour
+            parsed = {pk: standing.parse(r) for pk, r in found.items()}
+            return table_rows(self._build(communes, parsed))
+        before, after = _drill_link()  # in the reader's language: it keys the kept rows too
         out = []
         for commune in communes:
-            s = stats.get(commune.pk) or _NO_STATS
-            b = open_.get(commune.pk) or _NO_BACKLOG
-            out.append(
-                CommuneRow(
-                    commune_id=commune.pk,
-                    name=commune.name,
-                    daira_name=commune.daira_name,
-                    wilaya_name=commune.wilaya_name,
-                    received=s.received,
-                    decided=s.decided,
-                    open=b.open,
-                    overdue=b.overdue,
-                    backlog_days=b.age_on(self.today),
-                    within_deadline_pct=s.within_deadline_pct,
-                    satisfaction=s.satisfaction,
+            raw, past = found.get(commune.pk), old.get(commune.pk)
+            made_from = (commune, self.today, raw, past)
+            key = (before, self.months, commune.pk)
+            kept = _KEPT_ROWS.get(key)
+            if kept is None or kept[0] != made_from:
+                row = standing.parse(raw) if raw is not None else None
+                now = row.sums if row is not None and row.month == bound else None
+                stats = _NO_STATS if past is None and now is None else _merged(past, now)
+                open_ = row.backlog if row is not None else _NO_BACKLOG
+                kept = (
+                    made_from,
+                    _row_html(_row(commune, stats, open_, self.today), before, after),
                 )
-            )
-        return out
+                if len(_KEPT_ROWS) > MAX_KEPT_ROWS:
+                    _KEPT_ROWS.clear()
+                _KEPT_ROWS[key] = kept
+            out.append(kept[1])
+        return mark_safe("\n".join(out))  # noqa: S308 - made by _row_html, which escapes
+
+
+# (drill-down URL's start, months, commune) → (what the row was made from, its HTML).
+_KEPT_ROWS: dict[tuple[str, int, int], tuple[tuple, str]] = {}
+MAX_KEPT_ROWS = 4 * 2000  # 1,541 communes in four languages
+
+
+def forget_rows() -> None:
+    """Drop the rows' HTML kept by :meth:`Rows.html` (the benchmark's "cold" page)."""
+    _KEPT_ROWS.clear()
+
+
+def _live_in_rows(rows: Iterable[standing.Raw], bound: datetime.date, today: datetime.date) -> bool:
+    """Whether these standing rows hold the only month still open (see :func:`_live_sums`)."""
+    return bound == today.replace(day=1) and all(r[4] is None or r[4] <= bound for r in rows)
+
+
+def _row(place: Place, s: _Stats, b: Backlog, today: datetime.date) -> CommuneRow:
+    return CommuneRow(
+        commune_id=place.pk,
+        name=place.name,
+        daira_name=place.daira_name,
+        wilaya_name=place.wilaya_name,
+        received=s.received,
+        decided=s.decided,
+        open=b.open,
+        overdue=b.overdue,
+        backlog_days=b.age_on(today),
+        within_deadline_pct=s.within_deadline_pct,
+        satisfaction=s.satisfaction,
+    )
 
 
 def rows(scope: Scope, *, months: int = 12, sort: str = "name") -> Rows:
     """The communes ``scope`` supervises, in ``sort`` order (a field of :class:`CommuneRow`,
     ``-`` for descending; unknown: by name). No query until a row or the order is read."""
-    from django.utils.translation import get_language
-
     places = _loaded_territory().reached_by(scope, get_language() or "fr")
     return Rows(places, months=months, sort=sort if sort.lstrip("-") in SORTS else "name")
 
@@ -371,22 +438,29 @@ def table_rows(page: Sequence[CommuneRow]) -> SafeString:
     template engine (on a page whose budget is a few ms), ~0.3 ms here. Names are escaped;
     the other cells are numbers. The drill-down URL is reversed once for the page.
     """
+    before, after = _drill_link()
+    return mark_safe("\n".join(_row_html(r, before, after) for r in page))  # noqa: S308
+
+
+def _drill_link() -> tuple[str, str]:
+    """The drill-down URL in the active language, around the commune's id."""
     drill = reverse("transparency:supervision-overdue", kwargs={"pk": _NO_PK})
     before, after = drill.split(str(_NO_PK))
+    return before, after
 
-    def cell(value: object, suffix: str = "") -> str:
-        return "<td>—</td>" if value is None else f"<td>{value}{suffix}</td>"
 
-    out = []
-    for r in page:
-        overdue = f'<a href="{before}{r.commune_id}{after}">{r.overdue}</a>' if r.overdue else "0"
-        out.append(
-            f"<tr>{_heading(r.name, r.daira_name)}<td>{r.received}</td><td>{r.decided}</td>"
-            f"<td>{r.open}</td>"
-            f"<td>{overdue}</td>{cell(r.backlog_days)}{cell(r.within_deadline_pct, ' %')}"
-            f"{cell(r.satisfaction)}</tr>"
-        )
-    return mark_safe("\n".join(out))  # noqa: S308 - every interpolated text is escaped above
+def _cell(value: object, suffix: str = "") -> str:
+    return "<td>—</td>" if value is None else f"<td>{value}{suffix}</td>"
+
+
+def _row_html(r: CommuneRow, before: str, after: str) -> str:
+    """A row of the dashboard: its names escaped (``_heading``), the other cells numbers."""
+    overdue = f'<a href="{before}{r.commune_id}{after}">{r.overdue}</a>' if r.overdue else "0"
+    return (
+        f"<tr>{_heading(r.name, r.daira_name)}<td>{r.received}</td><td>{r.decided}</td>"
+        f"<td>{r.open}</td><td>{overdue}</td>{_cell(r.backlog_days)}"
+        f"{_cell(r.within_deadline_pct, ' %')}{_cell(r.satisfaction)}</tr>"
+    )
 
 
 @functools.lru_cache(maxsize=8192)  # 1,541 communes in 4 languages

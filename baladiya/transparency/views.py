@@ -429,14 +429,14 @@ def supervision_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         ("within_deadline_pct", _("Within the deadline")),
         ("satisfaction", _("Satisfaction")),
     ]
-    # A ministry supervisor has 1,541 communes: sorted whole, shown 100 at a time; ``rows`` is
-    # lazy, so only the page's 100 communes have their figures read (see supervision.Rows).
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    # A ministry supervisor has 1,541 communes: sorted whole, shown 100 at a time; only the
+    # page's 100 communes have their figures read (see supervision.Rows).
+    page = Paginator(rows.order(), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "transparency/supervision.html",
         {
-            "table_rows": supervision.table_rows(page),
+            "table_rows": rows.html(page.object_list),
             "page": page,
             "total": len(rows),
             "sort": sort,

@@ -226,10 +226,23 @@ def test_in_the_first_hour_of_a_month_the_dashboard_still_counts_last_month(pilo
             make_case(procedure, ons_code="0301", applicant=citizen)
         rows = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
         assert rows[commune].received == 7
+        assert _shown(scope, commune) == (7, 7)  # the page's rows, made as they are shown
     later = first_hour + datetime.timedelta(hours=2)
     with time_machine.travel(later, tick=False):
         rows = {r.commune_id: r for r in supervision.rows(scope, sort="-received")}
         assert rows[commune].received == 7 and rows[commune].open == 7
+        assert _shown(scope, commune) == (7, 7)
+        assert _shown(scope, commune) == (7, 7)  # kept from the view before
+
+
+def _shown(scope, commune: int) -> tuple[int, int]:
+    """Received and open as the dashboard's row for ``commune`` shows them."""
+    import re
+
+    rows = supervision.rows(scope)
+    html = rows.html([p for p in rows.order() if p.pk == commune])
+    received, _decided, opened = re.findall(r"<td>(\d+)</td>", html)[:3]
+    return int(received), int(opened)
 
 
 def test_beat_and_the_embedded_loop_move_the_rows_to_today(pilots, citizen):

@@ -188,3 +188,37 @@ def test_satisfaction_is_the_mean_rating_of_concerns_withheld_under_five(client,
     client.force_login(pilots.people["supervisor_wilaya_a"])
     html = client.get(_url("transparency:supervision")).content.decode()
     assert "<td>3.5</td>" in html
+
+
+def test_the_rows_kept_between_two_views_follow_every_event(client, pilots, citizen):
+    """A row's HTML is kept with what it was made from: an event in its commune makes it again,
+    and a kept page reads the same as one made from nothing."""
+    supervisor = pilots.people["supervisor_wilaya_a"]
+    client.force_login(supervisor)
+    url = _url("transparency:supervision")
+
+    def shown() -> str:
+        html = client.get(url).content.decode()
+        return html[html.index("<tbody>") + len("<tbody>") : html.index("</tbody>")].strip()
+
+    def made_again() -> str:
+        with translation.override("fr"):
+            return str(supervision.table_rows(list(supervision.rows(Scope.of(supervisor)))))
+
+    shown()  # reads the settled months
+    first = shown()  # makes the rows and keeps them
+    assert shown() == first == made_again()
+    make_case(simple_procedure(), ons_code="0301", applicant=citizen)
+    after = shown()
+    assert after != first and after == made_again()
+    supervision.forget_rows()
+    assert shown() == after
+
+
+def test_the_kept_rows_are_bounded(client, pilots, monkeypatch):
+    monkeypatch.setattr(supervision, "MAX_KEPT_ROWS", 3)
+    client.force_login(pilots.people["supervisor_ministry"])
+    url = _url("transparency:supervision")
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert len(supervision._KEPT_ROWS) <= 4
